@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Measures each service's time from process start to ready (/q/health/ready answers 200) and its
+# resident memory (RSS) right after, in JVM mode on the embedded H2 build, with the JVM options
+# that bin/factory uses. Runs each service alone, RUNS times, on a fresh data folder each time.
+#
+#   bench/startup.sh [RUNS]      default 5 runs; prints one line per run and a summary per service
+#
+# Limits checked: at most 3 s to readiness and at most 250 MB RSS per service (median of runs).
+# Exits non-zero when a median is over a limit. Build first (./mvnw install -DskipTests).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../bin/java-env.sh"
+pick_java
+
+RUNS=${1:-5}
+MAX_READY_MS=3000
+MAX_RSS_MB=250
+JAVA_OPTS=${FACTORYTWIN_JAVA_OPTS:-"-XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError"}
+declare -A PORTS=([lifecycle]=8101 [twin]=8102 [simulation]=8103 [control]=8104)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$FACTORYTWIN_HOME/bin/factoryctl" dev init --dir "$work/run" >/dev/null
+
+now_ms() { date +%s%3N; }
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+
+failed=0
+for service in lifecycle twin simulation control; do
+  port=${PORTS[$service]}
+  jar="$FACTORYTWIN_HOME/$service-service/target/quarkus-app/quarkus-run.jar"
+  : >"$work/$service.ready"
+  : >"$work/$service.rss"
+  for run in $(seq 1 "$RUNS"); do
+    rm -rf "$work/data"
+    mkdir -p "$work/data"
+    start=$(now_ms)
+    # shellcheck disable=SC2086
+    (cd "$work" && QUARKUS_HTTP_HOST=127.0.0.1 FACTORYTWIN_JWT_PUBLIC_KEY="$work/run/jwt/public.pem" \
+      exec "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$jar" >"$work/$service.log" 2>&1) &
+    pid=$!
+    until curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        echo "error: $service-service exited; see its log:" >&2
+        tail -n 20 "$work/$service.log" >&2
+        exit 1
+      fi
+      sleep 0.02
+    done
+    ready_ms=$(($(now_ms) - start))
+    rss_mb=$(($(ps -o rss= -p "$pid") / 1024))
+    echo "$service run $run: ready in $ready_ms ms, RSS $rss_mb MB"
+    echo "$ready_ms" >>"$work/$service.ready"
+    echo "$rss_mb" >>"$work/$service.rss"
+    kill -TERM "$pid"
+    wait "$pid" 2>/dev/null || true
+  done
+  ready=$(median <"$work/$service.ready")
+  rss=$(median <"$work/$service.rss")
+  verdict=ok
+  if [ "$ready" -gt "$MAX_READY_MS" ] || [ "$rss" -gt "$MAX_RSS_MB" ]; then
+    verdict="OVER LIMIT"
+    failed=1
+  fi
+  echo "$service-service: median ready $ready ms (limit $MAX_READY_MS), median RSS $rss MB (limit $MAX_RSS_MB): $verdict"
+done
+exit $failed

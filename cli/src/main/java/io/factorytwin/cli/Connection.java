@@ -1,0 +1,160 @@
+package io.factorytwin.cli;
+
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the services are and who is calling: options shared by every command. An address comes from
+ * {@code --<service>-address}, else {@code FACTORYTWIN_<SERVICE>_ADDRESS}, else the local default
+ * port; the token from {@code --token}, else {@code FACTORYTWIN_TOKEN}, else the development
+ * operator token that {@code bin/factory up} writes under {@code run/tokens/}.
+ */
+public final class Connection {
+
+  /** The four services and their default local ports. */
+  public enum Service {
+    LIFECYCLE(8101),
+    TWIN(8102),
+    SIMULATION(8103),
+    CONTROL(8104);
+
+    final int defaultPort;
+
+    Service(int defaultPort) {
+      this.defaultPort = defaultPort;
+    }
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  @Option(names = "--lifecycle-address", description = "host:port of lifecycle-service.")
+  String lifecycleAddress;
+
+  @Option(names = "--twin-address", description = "host:port of twin-service.")
+  String twinAddress;
+
+  @Option(names = "--simulation-address", description = "host:port of simulation-service.")
+  String simulationAddress;
+
+  @Option(names = "--control-address", description = "host:port of control-service.")
+  String controlAddress;
+
+  @Option(names = "--token", description = "JWT to send as the bearer token.")
+  String token;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "10",
+      description = "Deadline of each call in seconds (default ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "Output format: table or json (the proto3 JSON mapping of the response).")
+  OutputFormat output;
+
+  /** Returns the host:port of a service. */
+  public String address(Service service) {
+    String flag =
+        switch (service) {
+          case LIFECYCLE -> lifecycleAddress;
+          case TWIN -> twinAddress;
+          case SIMULATION -> simulationAddress;
+          case CONTROL -> controlAddress;
+        };
+    if (flag != null && !flag.isBlank()) {
+      return flag;
+    }
+    String env = System.getenv("FACTORYTWIN_" + service.name() + "_ADDRESS");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    return "127.0.0.1:" + service.defaultPort;
+  }
+
+  /** Opens a plaintext channel to a service. */
+  public ManagedChannel open(Service service) {
+    String address = address(service);
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new CliException("invalid address '" + address + "': expected host:port");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new CliException("invalid port in address '" + address + "'");
+    }
+    return NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext().build();
+  }
+
+  /** Returns the bearer credentials of the caller; fails if no token can be found. */
+  public CallCredentials credentials() {
+    String value =
+        resolveToken()
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        "no token: pass --token, set FACTORYTWIN_TOKEN, or run 'bin/factory up' to create"
+                            + " development tokens under run/tokens/"));
+    return new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(
+          RequestInfo requestInfo, Executor executor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + value);
+        applier.apply(headers);
+      }
+    };
+  }
+
+  Optional<String> resolveToken() {
+    if (token != null && !token.isBlank()) {
+      return Optional.of(token.trim());
+    }
+    String env = System.getenv("FACTORYTWIN_TOKEN");
+    if (env != null && !env.isBlank()) {
+      return Optional.of(env.trim());
+    }
+    Path file = DevCommand.runDir().resolve("tokens").resolve("operator.jwt");
+    if (Files.isRegularFile(file)) {
+      try {
+        return Optional.of(Files.readString(file).trim());
+      } catch (IOException e) {
+        throw new CliException("cannot read the development token " + file + ": " + e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  static void close(ManagedChannel channel) {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Output formats of every command. */
+  public enum OutputFormat {
+    table,
+    json
+  }
+}

@@ -1,0 +1,75 @@
+package io.factorytwin.cli;
+
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.PreconditionFailure;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Prints a failed call as its gRPC status, message and details on standard error, and returns a
+ * non-zero exit code: 2 for a rejected request, 3 for a service that could not be reached, 1 for
+ * anything else.
+ */
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+
+  static final int FAILED = 1;
+  static final int REJECTED = 2;
+  static final int UNREACHABLE = 3;
+
+  @Override
+  public int handleExecutionException(
+      Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    PrintWriter err = commandLine.getErr();
+    if (failure instanceof StatusRuntimeException status) {
+      err.println(
+          "error: "
+              + status.getStatus().getCode()
+              + ": "
+              + String.valueOf(status.getStatus().getDescription()));
+      printDetails(err, status);
+      err.flush();
+      return switch (status.getStatus().getCode()) {
+        case UNAVAILABLE, DEADLINE_EXCEEDED -> UNREACHABLE;
+        default -> REJECTED;
+      };
+    }
+    if (failure instanceof CliException cli) {
+      err.println("error: " + cli.getMessage());
+      err.flush();
+      return FAILED;
+    }
+    err.println("error: " + failure);
+    err.flush();
+    return FAILED;
+  }
+
+  private static void printDetails(PrintWriter err, StatusRuntimeException failure) {
+    com.google.rpc.Status status = StatusProto.fromThrowable(failure);
+    if (status == null) {
+      return;
+    }
+    for (com.google.protobuf.Any detail : status.getDetailsList()) {
+      try {
+        if (detail.is(ErrorInfo.class)) {
+          ErrorInfo info = detail.unpack(ErrorInfo.class);
+          err.println("  reason: " + info.getReason() + " (" + info.getDomain() + ")");
+        } else if (detail.is(BadRequest.class)) {
+          for (BadRequest.FieldViolation v :
+              detail.unpack(BadRequest.class).getFieldViolationsList()) {
+            err.println("  field " + v.getField() + ": " + v.getDescription());
+          }
+        } else if (detail.is(PreconditionFailure.class)) {
+          for (PreconditionFailure.Violation v :
+              detail.unpack(PreconditionFailure.class).getViolationsList()) {
+            err.println("  " + v.getType() + " " + v.getSubject() + ": " + v.getDescription());
+          }
+        }
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        err.println("  (unreadable error detail " + detail.getTypeUrl() + ")");
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.factorytwin.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The factoryctl command: a gRPC client of the four Factory Twin services. */
+@Command(
+    name = "factoryctl",
+    mixinStandardHelpOptions = true,
+    version = "factoryctl 0.1.0",
+    description = "Client of the Factory Twin services (lifecycle, twin, simulation, control).",
+    subcommands = {StatusCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
+public final class FactoryCtl implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code; tests call this in-process. */
+  public static int execute(String... args) {
+    CommandLine commandLine = new CommandLine(new FactoryCtl());
+    commandLine.setExecutionExceptionHandler(new ErrorReporter());
+    return commandLine.execute(args);
+  }
+}

@@ -1,0 +1,15 @@
+package io.factorytwin.lifecycle.grpc;
+
+import io.factorytwin.lifecycle.v1.LifecycleServiceGrpc;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * The gRPC endpoint of lifecycle-service. Methods not overridden here answer UNIMPLEMENTED, the
+ * grpc-java default, with a message that names the method; each is built in its own change.
+ * Blocking: every method runs on a worker thread, never on the event loop, because they read and
+ * write the database.
+ */
+@GrpcService
+@Blocking
+public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceImplBase {}
