@@ -96,7 +96,25 @@ public abstract class AbstractServiceFoundationTest {
   }
 
   @Test
-  void reflection_listsContractHealthAndReflection() throws Exception {
+  void livenessAndMetrics_areServed() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> live =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/live"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void reflection_listsContractAndHealth() throws Exception {
     CompletableFuture<List<String>> names = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> requests =
         ServerReflectionGrpc.newStub(channel)
