@@ -29,3 +29,20 @@ pick_java() {
   echo "error: Factory Twin needs a JDK 21 or newer; set JAVA_HOME to one" >&2
   return 1
 }
+
+# Prints the JVM options of one service: $FACTORYTWIN_JAVA_OPTS when set, else the defaults.
+# Serial GC and a bounded heap suit services that each get a fraction of a small machine. The
+# class data sharing archive (one per service, created at the first clean exit and reused
+# after) cuts start-up time by about a third; FACTORYTWIN_CDS=false turns it off.
+service_java_opts() {
+  local service=$1 dir=$2
+  if [ -n "${FACTORYTWIN_JAVA_OPTS:-}" ]; then
+    echo "$FACTORYTWIN_JAVA_OPTS"
+    return
+  fi
+  local opts="-XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError"
+  if [ "${FACTORYTWIN_CDS:-true}" != false ]; then
+    opts="$opts -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$dir/$service.jsa"
+  fi
+  echo "$opts"
+}
