@@ -21,7 +21,15 @@ public final class InvalidArgumentException extends DomainException {
   private final List<FieldViolation> violations;
 
   public InvalidArgumentException(List<FieldViolation> violations) {
-    super("INVALID_FIELD", summarize(violations), Map.of());
+    this("INVALID_FIELD", violations);
+  }
+
+  /**
+   * Creates the failure with a more specific ErrorInfo reason than INVALID_FIELD, such as
+   * REQUEST_ID_REUSED.
+   */
+  public InvalidArgumentException(String reason, List<FieldViolation> violations) {
+    super(reason, summarize(violations), Map.of());
     if (violations.isEmpty()) {
       throw new IllegalArgumentException("an invalid argument needs at least one field violation");
     }

@@ -1,0 +1,74 @@
+package io.factorytwin.lifecycle.mapping;
+
+import io.factorytwin.lifecycle.model.RevisionLabels;
+import io.factorytwin.support.error.InvalidArgumentException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses and checks the catalog's resource names and client-chosen ids. */
+public final class ResourceNames {
+
+  /** A client-chosen id: lower-case letters, digits and hyphens, starting with a letter. */
+  static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+  private static final Pattern PART = Pattern.compile("parts/([^/]+)");
+  private static final Pattern REVISION = Pattern.compile("parts/([^/]+)/revisions/([^/]+)");
+
+  /**
+   * A part revision's address.
+   *
+   * @param partId the part id
+   * @param number the revision number, 1 for revision A
+   */
+  public record RevisionName(String partId, int number) {}
+
+  private ResourceNames() {}
+
+  /** Checks a client-chosen part id; fails with INVALID_ARGUMENT on the given field. */
+  public static String partId(String id, String field) {
+    if (!ID.matcher(id).matches()) {
+      throw new InvalidArgumentException(
+          field,
+          id.isEmpty()
+              ? "required"
+              : "must be lower-case letters, digits and hyphens, start with a letter and have at"
+                  + " most 63 characters");
+    }
+    return id;
+  }
+
+  /** Returns the part id of {@code parts/{part}}; fails with INVALID_ARGUMENT on the field. */
+  public static String part(String name, String field) {
+    Matcher matcher = PART.matcher(name);
+    if (!matcher.matches() || !ID.matcher(matcher.group(1)).matches()) {
+      throw new InvalidArgumentException(
+          field, name.isEmpty() ? "required" : "must be parts/{part}, got '" + clip(name) + "'");
+    }
+    return matcher.group(1);
+  }
+
+  /**
+   * Returns the address of {@code parts/{part}/revisions/{revision}}; fails with INVALID_ARGUMENT
+   * on the field.
+   */
+  public static RevisionName revision(String name, String field) {
+    Matcher matcher = REVISION.matcher(name);
+    int number = matcher.matches() ? RevisionLabels.number(matcher.group(2)) : -1;
+    if (number < 1 || !ID.matcher(matcher.group(1)).matches()) {
+      throw new InvalidArgumentException(
+          field,
+          name.isEmpty()
+              ? "required"
+              : "must be parts/{part}/revisions/{revision} with a lower-case revision letter such"
+                  + " as 'b', got '"
+                  + clip(name)
+                  + "'");
+    }
+    return new RevisionName(matcher.group(1), number);
+  }
+
+  /** Shortens a value quoted in an error message, so a huge input does not flood it. */
+  static String clip(String value) {
+    return value.length() <= 80 ? value : value.substring(0, 80) + "...";
+  }
+}
