@@ -99,7 +99,15 @@ public final class Connection {
     try {
       port = Integer.parseInt(address.substring(colon + 1));
     } catch (NumberFormatException e) {
-      throw new CliException("invalid port in address '" + address + "'");
+      port = -1;
+    }
+    if (port < 1 || port > 65535) {
+      throw new CliException(
+          "invalid port in address '" + address + "': expected a number from 1 to 65535");
+    }
+    if (timeoutSeconds < 1) {
+      throw new CliException(
+          "invalid --timeout " + timeoutSeconds + ": expected at least 1 second");
     }
     return NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext().build();
   }

@@ -78,6 +78,9 @@ final class DevCommand {
 
     @Override
     public Integer call() throws IOException, GeneralSecurityException {
+      if (validDays < 1) {
+        throw new CliException("invalid --valid-days " + validDays + ": expected at least 1");
+      }
       Path run = dir != null ? dir : runDir();
       Path keys = run.resolve("jwt");
       Path tokens = run.resolve("tokens");
@@ -98,8 +101,9 @@ final class DevCommand {
       int written = 0;
       for (Map.Entry<String, String[]> entry : TOKENS.entrySet()) {
         Path file = tokens.resolve(entry.getKey() + ".jwt");
-        // Tokens signed by an older key would fail verification, so new keys mean new tokens.
-        if (newKeys || !Files.isRegularFile(file)) {
+        // Tokens signed by an older key would fail verification, so new keys mean new tokens;
+        // a token that expires within a day is renewed as well.
+        if (newKeys || !Files.isRegularFile(file) || expiresWithinADay(file)) {
           String[] identity = entry.getValue();
           Duration lifetime = Duration.ofDays(validDays);
           writePrivate(file, sign(key, identity[0], Set.of(identity[1]), lifetime) + "\n");
@@ -114,6 +118,23 @@ final class DevCommand {
           .getOut()
           .println("created development keys in " + keys + " and tokens in " + tokens);
       return 0;
+    }
+  }
+
+  /** Returns whether the token in the file is unreadable or expires within the next day. */
+  static boolean expiresWithinADay(Path file) {
+    try {
+      String[] parts = Files.readString(file).trim().split("\\.");
+      if (parts.length != 3) {
+        return true;
+      }
+      String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+      java.util.regex.Matcher exp =
+          java.util.regex.Pattern.compile("\"exp\"\\s*:\\s*(\\d+)").matcher(payload);
+      long now = System.currentTimeMillis() / 1000;
+      return !exp.find() || Long.parseLong(exp.group(1)) < now + Duration.ofDays(1).toSeconds();
+    } catch (IOException | IllegalArgumentException e) {
+      return true;
     }
   }
 

@@ -20,6 +20,9 @@ public final class FactoryCtl implements Runnable {
   }
 
   public static void main(String[] args) {
+    // grpc-java logs connection failures through java.util.logging with stack traces; the
+    // commands report failures themselves, as one line on standard error.
+    java.util.logging.LogManager.getLogManager().reset();
     System.exit(execute(args));
   }
 

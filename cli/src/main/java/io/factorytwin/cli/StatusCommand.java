@@ -64,6 +64,14 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
     }
     out.flush();
     boolean allServing = statuses.stream().allMatch(s -> s.status().equals("SERVING"));
+    if (!allServing) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "error: not every service is SERVING; start them with 'bin/factory up' or check"
+                  + " the addresses (--<service>-address, FACTORYTWIN_<SERVICE>_ADDRESS)");
+      spec.commandLine().getErr().flush();
+    }
     return allServing ? 0 : ErrorReporter.UNREACHABLE;
   }
 

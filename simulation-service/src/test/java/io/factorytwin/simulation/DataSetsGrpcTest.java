@@ -127,6 +127,44 @@ class DataSetsGrpcTest {
   }
 
   @Test
+  void list_tokenOfOtherKindOrForged_isInvalidArgument() {
+    String weatherToken =
+        stub.listDataSets(
+                ListDataSetsRequest.newBuilder()
+                    .setKind(DataSetKind.DATA_SET_KIND_WEATHER)
+                    .setPageSize(1)
+                    .build())
+            .getNextPageToken();
+    String forged =
+        java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("../../etc".getBytes());
+
+    for (String token : List.of(weatherToken, forged)) {
+      StatusRuntimeException failure =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  stub.listDataSets(
+                      ListDataSetsRequest.newBuilder()
+                          .setKind(DataSetKind.DATA_SET_KIND_WORKLOAD)
+                          .setPageToken(token)
+                          .build()));
+
+      assertThat(failure.getStatus().getCode()).as(token).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(fieldViolations(failure)).as(token).containsExactly("page_token");
+    }
+  }
+
+  @Test
+  void get_fileAtTopOfFolder_isInvalidArgumentLikeAnyOtherName() {
+    StatusRuntimeException failure =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub.getDataSet(GetDataSetRequest.newBuilder().setName("README.md").build()));
+
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
   void list_negativePageSize_isInvalidArgument() {
     StatusRuntimeException failure =
         catchThrowableOfType(

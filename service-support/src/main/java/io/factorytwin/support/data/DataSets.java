@@ -75,13 +75,22 @@ public class DataSets {
     }
     try (var files = Files.list(dir)) {
       return files
-          .filter(Files::isRegularFile)
           .map(path -> root.relativize(path).toString())
-          .filter(relative -> NAME.matcher(relative).matches())
+          .filter(this::isServable)
           .sorted()
           .toList();
     } catch (IOException e) {
       return List.of();
+    }
+  }
+
+  /** Returns whether {@link #resolve} would accept the name, so listings offer only those. */
+  private boolean isServable(String name) {
+    try {
+      resolve("name", name);
+      return true;
+    } catch (InvalidArgumentException | NotFoundException e) {
+      return false;
     }
   }
 

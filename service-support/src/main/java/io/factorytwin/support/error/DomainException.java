@@ -7,7 +7,15 @@ import java.util.Map;
  * {@link ErrorTable}; the reason is the {@code google.rpc.ErrorInfo} reason, the name of a value of
  * the contract's {@code ErrorReason} enum without its {@code ERROR_REASON_} prefix.
  */
-public abstract class DomainException extends RuntimeException {
+public abstract sealed class DomainException extends RuntimeException
+    permits AlreadyExistsException,
+        EtagMismatchException,
+        FailedPreconditionException,
+        InvalidArgumentException,
+        NotFoundException,
+        PermissionDeniedException,
+        UnauthenticatedException,
+        UnavailableException {
 
   private final String reason;
   private final Map<String, String> metadata;

@@ -46,10 +46,10 @@ public final class ErrorTable {
   public static StatusRuntimeException toStatus(Throwable failure, String domain) {
     Throwable cause = unwrap(failure);
     if (cause instanceof StatusRuntimeException statusRuntime) {
-      return statusRuntime;
+      return passThrough(statusRuntime.getStatus(), statusRuntime.getTrailers(), statusRuntime);
     }
     if (cause instanceof StatusException status) {
-      return new StatusRuntimeException(status.getStatus(), status.getTrailers());
+      return passThrough(status.getStatus(), status.getTrailers(), null);
     }
     if (cause instanceof DomainException domainFailure) {
       return fromDomain(domainFailure, domain);
@@ -77,6 +77,21 @@ public final class ErrorTable {
         "internal error; the server log has the details under incident " + incident,
         errorInfo("INTERNAL", domain, Map.of("incident", incident)),
         List.of());
+  }
+
+  /**
+   * Keeps a status that a called service or the gRPC runtime produced, but turns UNKNOWN, which
+   * tells a client nothing it can act on, into INTERNAL.
+   */
+  private static StatusRuntimeException passThrough(
+      Status status, io.grpc.Metadata trailers, StatusRuntimeException original) {
+    if (status.getCode() != Status.Code.UNKNOWN) {
+      return original != null ? original : new StatusRuntimeException(status, trailers);
+    }
+    Log.warnf("a call failed with UNKNOWN (%s); returning INTERNAL", status.getDescription());
+    return Status.INTERNAL
+        .withDescription("internal error in a dependency of this service")
+        .asRuntimeException();
   }
 
   private static Throwable unwrap(Throwable failure) {

@@ -103,13 +103,27 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
     StatusRuntimeException status = ErrorTable.toStatus(failure, domain);
     Metadata trailers = status.getTrailers() == null ? new Metadata() : status.getTrailers();
     // The Vert.x gRPC bridge attaches the returned listener only after this method returns, and
-    // closing before that fails inside the bridge; so close on the next turn of the event loop.
+    // closing before that fails inside the bridge. So the call is closed on the next turn of the
+    // event loop.
     io.vertx.core.Context eventLoop = Vertx.currentContext();
     if (eventLoop == null) {
-      call.close(status.getStatus(), trailers);
+      closeQuietly(call, status.getStatus(), trailers);
     } else {
-      eventLoop.runOnContext(ignored -> call.close(status.getStatus(), trailers));
+      eventLoop.runOnContext(ignored -> closeQuietly(call, status.getStatus(), trailers));
     }
     return new ServerCall.Listener<>() {};
+  }
+
+  /**
+   * Closes a rejected call unless the transport closed it first, as it does for a message over the
+   * size limit; a second close would only fail with "trailers already sent".
+   */
+  private static void closeQuietly(
+      ServerCall<?, ?> call, io.grpc.Status status, Metadata trailers) {
+    try {
+      call.close(status, trailers);
+    } catch (IllegalStateException alreadyClosed) {
+      Log.debugf("rejected call was already closed: %s", alreadyClosed.getMessage());
+    }
   }
 }

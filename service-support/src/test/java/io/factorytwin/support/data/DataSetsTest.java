@@ -81,6 +81,15 @@ class DataSetsTest {
   }
 
   @Test
+  void list_skipsNamesThatResolveRejects() throws IOException {
+    Files.writeString(root.resolve("weather/a..b.epw"), "odd name\n");
+    Files.createSymbolicLink(root.resolve("weather/escape.epw"), outside.resolve("secret.txt"));
+    Files.createDirectories(root.resolve("weather/folder.epw"));
+
+    assertThat(dataSets.list("weather")).containsExactly("weather/site.epw");
+  }
+
+  @Test
   void list_returnsNamesRelativeToFolder() {
     assertThat(dataSets.list("weather")).containsExactly("weather/site.epw");
     assertThat(dataSets.list("../")).isEmpty();

@@ -42,8 +42,21 @@ class ErrorTableTest {
 
   @Test
   void table_coversEveryDomainException() {
+    assertThat(ErrorTable.CODES.keySet().stream().map(Class::getName))
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.Arrays.stream(DomainException.class.getPermittedSubclasses())
+                .map(Class::getName)
+                .toList());
     assertThat(CASES.keySet().stream().map(Object::getClass).distinct())
         .containsExactlyInAnyOrderElementsOf(ErrorTable.CODES.keySet());
+  }
+
+  @Test
+  void unknownFromDependency_becomesInternal() {
+    StatusRuntimeException status =
+        ErrorTable.toStatus(Status.UNKNOWN.withDescription("boom").asRuntimeException(), DOMAIN);
+
+    assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
   }
 
   @Test

@@ -34,10 +34,10 @@ public class SimulationGrpcService extends SimulationServiceGrpc.SimulationServi
         catalog.list(
             DataSetMapper.kinds(request.getKind()),
             request.getPageSize(),
-            DataSetMapper.after(request.getPageToken()));
+            DataSetMapper.after(request.getKind(), request.getPageToken()));
     ListDataSetsResponse.Builder builder =
         ListDataSetsResponse.newBuilder()
-            .setNextPageToken(DataSetMapper.pageToken(page.nextAfter()));
+            .setNextPageToken(DataSetMapper.pageToken(request.getKind(), page.nextAfter()));
     page.dataSets().forEach(info -> builder.addDataSets(DataSetMapper.toProto(info)));
     response.onNext(builder.build());
     response.onCompleted();

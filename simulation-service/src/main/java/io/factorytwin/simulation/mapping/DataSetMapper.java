@@ -47,24 +47,40 @@ public final class DataSetMapper {
     };
   }
 
-  /** Encodes the last name of a page as an opaque token; empty for the last page. */
-  public static String pageToken(String after) {
-    return after == null
-        ? ""
-        : Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(after.getBytes(StandardCharsets.UTF_8));
+  /**
+   * Encodes the kind filter and the last name of a page as an opaque token; empty for the last
+   * page. The filter is part of the token, so a token cannot continue a different listing.
+   */
+  public static String pageToken(DataSetKind kind, String after) {
+    if (after == null) {
+      return "";
+    }
+    String plain = kind.getNumber() + "|" + after;
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(plain.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Decodes a page token to the name to continue after; null for the first page. */
-  public static String after(String pageToken) {
+  public static String after(DataSetKind kind, String pageToken) {
     if (pageToken.isEmpty()) {
       return null;
     }
+    String plain;
     try {
-      return new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8);
+      plain = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new InvalidArgumentException("page_token", "not a token returned by ListDataSets");
+      throw invalidToken();
     }
+    int separator = plain.indexOf('|');
+    if (separator < 0 || !plain.substring(0, separator).equals(String.valueOf(kind.getNumber()))) {
+      throw invalidToken();
+    }
+    return plain.substring(separator + 1);
+  }
+
+  private static InvalidArgumentException invalidToken() {
+    return new InvalidArgumentException(
+        "page_token", "not a token that ListDataSets returned for this kind; start without one");
   }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** The weather, grid-carbon and workload files that jobs may name, from the data folder. */
 @ApplicationScoped
@@ -86,15 +85,14 @@ public class DataSetCatalog {
 
   /** Returns one data set; the name is checked against the data folder first. */
   public DataSetInfo get(String name) {
-    Path file = dataSets.resolve("name", name);
-    if (Kind.ofName(name) == null) {
+    // The kind is checked first, so files at the top of the folder stay invisible.
+    if (name == null || Kind.ofName(name) == null) {
       throw new InvalidArgumentException(
           "name",
-          "a data set lives in weather/, carbon-intensity/ or workload/; got '"
-              + name.toLowerCase(Locale.ROOT)
-              + "'");
+          "a data set name starts with its subfolder: weather/, carbon-intensity/ or workload/"
+              + " (ListDataSets shows the names)");
     }
-    return describe(name, file);
+    return describe(name, dataSets.resolve("name", name));
   }
 
   private static DataSetInfo describe(String name, Path file) {
