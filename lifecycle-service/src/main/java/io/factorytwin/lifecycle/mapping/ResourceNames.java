@@ -22,7 +22,52 @@ public final class ResourceNames {
    */
   public record RevisionName(String partId, int number) {}
 
+  private static final Pattern DESIGN = Pattern.compile("designs/([^/]+)");
+  private static final Pattern DESIGN_REVISION =
+      Pattern.compile("designs/([^/]+)/revisions/([^/]+)");
+
+  /**
+   * A design revision's address.
+   *
+   * @param designId the design id
+   * @param number the revision number, 1 for revision A
+   */
+  public record DesignRevisionName(String designId, int number) {}
+
   private ResourceNames() {}
+
+  /**
+   * Returns the design id of {@code designs/{design}}; fails with INVALID_ARGUMENT on the field.
+   */
+  public static String design(String name, String field) {
+    Matcher matcher = DESIGN.matcher(name);
+    if (!matcher.matches() || !ID.matcher(matcher.group(1)).matches()) {
+      throw new InvalidArgumentException(
+          field,
+          name.isEmpty() ? "required" : "must be designs/{design}, got '" + clip(name) + "'");
+    }
+    return matcher.group(1);
+  }
+
+  /**
+   * Returns the address of {@code designs/{design}/revisions/{revision}}; fails with
+   * INVALID_ARGUMENT on the field.
+   */
+  public static DesignRevisionName designRevision(String name, String field) {
+    Matcher matcher = DESIGN_REVISION.matcher(name);
+    int number = matcher.matches() ? RevisionLabels.number(matcher.group(2)) : -1;
+    if (number < 1 || !ID.matcher(matcher.group(1)).matches()) {
+      throw new InvalidArgumentException(
+          field,
+          name.isEmpty()
+              ? "required"
+              : "must be designs/{design}/revisions/{revision} with a lower-case revision letter"
+                  + " such as 'a', got '"
+                  + clip(name)
+                  + "'");
+    }
+    return new DesignRevisionName(matcher.group(1), number);
+  }
 
   /** Checks a client-chosen part id; fails with INVALID_ARGUMENT on the given field. */
   public static String partId(String id, String field) {

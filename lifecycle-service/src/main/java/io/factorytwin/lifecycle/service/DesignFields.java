@@ -1,0 +1,4 @@
+package io.factorytwin.lifecycle.service;
+
+/** The descriptive fields of a design, already checked against their limits. */
+public record DesignFields(String displayName, String description) {}
