@@ -1,5 +1,6 @@
 package io.factorytwin.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "factoryctl 0.1.0",
     description = "Client of the Factory Twin services (lifecycle, twin, simulation, control).",
-    subcommands = {StatusCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      StatusCommand.class,
+      PartCommand.class,
+      DevCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class FactoryCtl implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -28,7 +34,14 @@ public final class FactoryCtl implements Runnable {
 
   /** Runs the command line and returns its exit code; tests call this in-process. */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given output and error streams. */
+  static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new FactoryCtl());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(new ErrorReporter());
     return commandLine.execute(args);
   }
