@@ -1,15 +1,25 @@
 package io.factorytwin.lifecycle.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.factorytwin.lifecycle.mapping.AlternativeMapper;
+import io.factorytwin.lifecycle.mapping.ChangeNoticeMapper;
+import io.factorytwin.lifecycle.mapping.ComparisonMapper;
 import io.factorytwin.lifecycle.mapping.DesignMapper;
 import io.factorytwin.lifecycle.mapping.PartMapper;
 import io.factorytwin.lifecycle.mapping.ResourceNames;
+import io.factorytwin.lifecycle.mapping.ResourceNames.DesignChildName;
 import io.factorytwin.lifecycle.mapping.ResourceNames.DesignRevisionName;
 import io.factorytwin.lifecycle.mapping.ResourceNames.RevisionName;
 import io.factorytwin.lifecycle.model.DesignContent;
 import io.factorytwin.lifecycle.model.DesignEdit;
 import io.factorytwin.lifecycle.model.PlacementElement;
 import io.factorytwin.lifecycle.model.RevisionContent;
+import io.factorytwin.lifecycle.service.AlternativeFields;
+import io.factorytwin.lifecycle.service.Alternatives;
+import io.factorytwin.lifecycle.service.AppliedChange;
+import io.factorytwin.lifecycle.service.ChangeNoticeFields;
+import io.factorytwin.lifecycle.service.ChangeNoticeView;
+import io.factorytwin.lifecycle.service.ChangeNotices;
 import io.factorytwin.lifecycle.service.DesignCatalog;
 import io.factorytwin.lifecycle.service.DesignRevisionView;
 import io.factorytwin.lifecycle.service.DesignRevisions;
@@ -21,12 +31,25 @@ import io.factorytwin.lifecycle.service.PartCatalog;
 import io.factorytwin.lifecycle.service.PartFields;
 import io.factorytwin.lifecycle.service.PartRevisions;
 import io.factorytwin.lifecycle.service.PartView;
+import io.factorytwin.lifecycle.v1.Alternative;
+import io.factorytwin.lifecycle.v1.ApplyChangeNoticeRequest;
+import io.factorytwin.lifecycle.v1.ApplyChangeNoticeResponse;
+import io.factorytwin.lifecycle.v1.ApproveChangeNoticeRequest;
+import io.factorytwin.lifecycle.v1.ChangeNotice;
 import io.factorytwin.lifecycle.v1.CheckDesignRequest;
 import io.factorytwin.lifecycle.v1.CheckDesignResponse;
+import io.factorytwin.lifecycle.v1.CompareAlternativesRequest;
+import io.factorytwin.lifecycle.v1.CompareAlternativesResponse;
+import io.factorytwin.lifecycle.v1.CreateAlternativeRequest;
+import io.factorytwin.lifecycle.v1.CreateChangeNoticeRequest;
 import io.factorytwin.lifecycle.v1.CreateDesignRequest;
 import io.factorytwin.lifecycle.v1.CreateDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.CreatePartRequest;
 import io.factorytwin.lifecycle.v1.CreatePartRevisionRequest;
+import io.factorytwin.lifecycle.v1.DeleteAlternativeRequest;
+import io.factorytwin.lifecycle.v1.DeleteAlternativeResponse;
+import io.factorytwin.lifecycle.v1.DeleteChangeNoticeRequest;
+import io.factorytwin.lifecycle.v1.DeleteChangeNoticeResponse;
 import io.factorytwin.lifecycle.v1.DeleteDesignRequest;
 import io.factorytwin.lifecycle.v1.DeleteDesignResponse;
 import io.factorytwin.lifecycle.v1.DeleteDesignRevisionRequest;
@@ -38,11 +61,17 @@ import io.factorytwin.lifecycle.v1.DeletePartRevisionResponse;
 import io.factorytwin.lifecycle.v1.Design;
 import io.factorytwin.lifecycle.v1.DesignRevision;
 import io.factorytwin.lifecycle.v1.EditDesignRevisionRequest;
+import io.factorytwin.lifecycle.v1.GetAlternativeRequest;
+import io.factorytwin.lifecycle.v1.GetChangeNoticeRequest;
 import io.factorytwin.lifecycle.v1.GetDesignRequest;
 import io.factorytwin.lifecycle.v1.GetDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.GetPartRequest;
 import io.factorytwin.lifecycle.v1.GetPartRevisionRequest;
 import io.factorytwin.lifecycle.v1.LifecycleServiceGrpc;
+import io.factorytwin.lifecycle.v1.ListAlternativesRequest;
+import io.factorytwin.lifecycle.v1.ListAlternativesResponse;
+import io.factorytwin.lifecycle.v1.ListChangeNoticesRequest;
+import io.factorytwin.lifecycle.v1.ListChangeNoticesResponse;
 import io.factorytwin.lifecycle.v1.ListConnectionsRequest;
 import io.factorytwin.lifecycle.v1.ListConnectionsResponse;
 import io.factorytwin.lifecycle.v1.ListDesignRevisionsRequest;
@@ -59,12 +88,16 @@ import io.factorytwin.lifecycle.v1.ObsoleteDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.ObsoletePartRevisionRequest;
 import io.factorytwin.lifecycle.v1.Part;
 import io.factorytwin.lifecycle.v1.PartRevision;
+import io.factorytwin.lifecycle.v1.RejectChangeNoticeRequest;
 import io.factorytwin.lifecycle.v1.RejectDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.RejectPartRevisionRequest;
 import io.factorytwin.lifecycle.v1.ReleaseDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.ReleasePartRevisionRequest;
+import io.factorytwin.lifecycle.v1.SubmitChangeNoticeRequest;
 import io.factorytwin.lifecycle.v1.SubmitDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.SubmitPartRevisionRequest;
+import io.factorytwin.lifecycle.v1.UpdateAlternativeRequest;
+import io.factorytwin.lifecycle.v1.UpdateChangeNoticeRequest;
 import io.factorytwin.lifecycle.v1.UpdateDesignRequest;
 import io.factorytwin.lifecycle.v1.UpdateDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.UpdatePartRequest;
@@ -74,6 +107,7 @@ import io.factorytwin.support.grpc.Caller;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -91,11 +125,16 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
 
   private static final int MAX_COMMENT_CHARS = 4096;
 
+  /** Maximum number of alternatives in one CompareAlternatives call, as the contract states. */
+  private static final int MAX_COMPARED_ALTERNATIVES = 50;
+
   private final PartCatalog parts;
   private final PartRevisions revisions;
   private final IdempotentRequests requests;
   private final DesignCatalog designs;
   private final DesignRevisions designRevisions;
+  private final ChangeNotices changes;
+  private final Alternatives alternatives;
 
   /** Default and largest max_findings of CheckDesign, as the contract states. */
   private static final int DEFAULT_MAX_FINDINGS = 1000;
@@ -107,12 +146,16 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
       PartRevisions revisions,
       IdempotentRequests requests,
       DesignCatalog designs,
-      DesignRevisions designRevisions) {
+      DesignRevisions designRevisions,
+      ChangeNotices changes,
+      Alternatives alternatives) {
     this.parts = parts;
     this.revisions = revisions;
     this.requests = requests;
     this.designs = designs;
     this.designRevisions = designRevisions;
+    this.changes = changes;
+    this.alternatives = alternatives;
   }
 
   @Override
@@ -583,6 +626,276 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
     reply(
         response,
         DesignMapper.toProto(designRevisions.obsolete(name.designId(), name.number(), etag)));
+  }
+
+  @Override
+  public void createAlternative(
+      CreateAlternativeRequest request, StreamObserver<Alternative> response) {
+    String designId = ResourceNames.design(request.getParent(), "parent");
+    String alternativeId = ResourceNames.partId(request.getAlternativeId(), "alternative_id");
+    if (!request.hasAlternative()) {
+      throw new InvalidArgumentException("alternative", "required");
+    }
+    Alternative sent = request.getAlternative();
+    DesignRevisionName base =
+        ResourceNames.designRevision(sent.getBaseRevision(), "alternative.base_revision");
+    if (!base.designId().equals(designId)) {
+      throw new InvalidArgumentException(
+          "alternative.base_revision", "must be a revision of " + request.getParent());
+    }
+    AlternativeFields fields =
+        AlternativeMapper.fields(sent, "alternative", AlternativeMapper.UPDATABLE);
+    String author = Caller.current().subject();
+    Alternative created =
+        idempotent(
+            request.getRequestId(),
+            "CreateAlternative",
+            request.toByteArray(),
+            () ->
+                AlternativeMapper.toProto(
+                    alternatives.create(designId, alternativeId, base.number(), fields, author)),
+            Alternative::parseFrom);
+    reply(response, created);
+  }
+
+  @Override
+  public void getAlternative(GetAlternativeRequest request, StreamObserver<Alternative> response) {
+    DesignChildName name = ResourceNames.alternative(request.getName(), "name");
+    reply(response, AlternativeMapper.toProto(alternatives.get(name.designId(), name.id())));
+  }
+
+  @Override
+  public void listAlternatives(
+      ListAlternativesRequest request, StreamObserver<ListAlternativesResponse> response) {
+    String designId = ResourceNames.design(request.getParent(), "parent");
+    var page =
+        alternatives.list(
+            designId,
+            new ListRequest(
+                request.getPageSize(),
+                request.getPageToken(),
+                request.getFilter(),
+                request.getOrderBy()));
+    reply(
+        response,
+        ListAlternativesResponse.newBuilder()
+            .addAllAlternatives(page.items().stream().map(AlternativeMapper::toProto).toList())
+            .setNextPageToken(page.nextPageToken())
+            .build());
+  }
+
+  @Override
+  public void updateAlternative(
+      UpdateAlternativeRequest request, StreamObserver<Alternative> response) {
+    if (!request.hasAlternative()) {
+      throw new InvalidArgumentException("alternative", "required");
+    }
+    Alternative sent = request.getAlternative();
+    DesignChildName name = ResourceNames.alternative(sent.getName(), "alternative.name");
+    Set<String> mask = AlternativeMapper.mask(request.getUpdateMask());
+    String etag = requiredEtag(sent.getEtag(), "alternative.etag");
+    int baseNumber = 0;
+    if (mask.contains("base_revision")) {
+      DesignRevisionName base =
+          ResourceNames.designRevision(sent.getBaseRevision(), "alternative.base_revision");
+      if (!base.designId().equals(name.designId())) {
+        throw new InvalidArgumentException(
+            "alternative.base_revision", "must be a revision of designs/" + name.designId());
+      }
+      baseNumber = base.number();
+    }
+    AlternativeFields fields = AlternativeMapper.fields(sent, "alternative", mask);
+    reply(
+        response,
+        AlternativeMapper.toProto(
+            alternatives.update(name.designId(), name.id(), etag, baseNumber, fields, mask)));
+  }
+
+  @Override
+  public void deleteAlternative(
+      DeleteAlternativeRequest request, StreamObserver<DeleteAlternativeResponse> response) {
+    DesignChildName name = ResourceNames.alternative(request.getName(), "name");
+    alternatives.delete(name.designId(), name.id(), requiredEtag(request.getEtag(), "etag"));
+    reply(response, DeleteAlternativeResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void compareAlternatives(
+      CompareAlternativesRequest request, StreamObserver<CompareAlternativesResponse> response) {
+    String designId = ResourceNames.design(request.getParent(), "parent");
+    if (request.getAlternativesCount() > MAX_COMPARED_ALTERNATIVES) {
+      throw new InvalidArgumentException(
+          "alternatives",
+          "has "
+              + request.getAlternativesCount()
+              + " entries; at most "
+              + MAX_COMPARED_ALTERNATIVES
+              + " alternatives can be compared at once");
+    }
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < request.getAlternativesCount(); i++) {
+      String field = "alternatives[" + i + "]";
+      DesignChildName name = ResourceNames.alternative(request.getAlternatives(i), field);
+      if (!name.designId().equals(designId)) {
+        throw new InvalidArgumentException(
+            field, "must be an alternative of " + request.getParent());
+      }
+      if (ids.contains(name.id())) {
+        throw new InvalidArgumentException(
+            field, request.getAlternatives(i) + " is already listed; name each alternative once");
+      }
+      ids.add(name.id());
+    }
+    reply(
+        response,
+        ComparisonMapper.toProto(
+            alternatives.compare(designId, ids), request.getIncludeUnchanged()));
+  }
+
+  @Override
+  public void createChangeNotice(
+      CreateChangeNoticeRequest request, StreamObserver<ChangeNotice> response) {
+    String designId = ResourceNames.design(request.getParent(), "parent");
+    String changeId = ResourceNames.partId(request.getChangeNoticeId(), "change_notice_id");
+    if (!request.hasChangeNotice()) {
+      throw new InvalidArgumentException("change_notice", "required");
+    }
+    ChangeNotice sent = request.getChangeNotice();
+    DesignRevisionName base =
+        ResourceNames.designRevision(sent.getBaseRevision(), "change_notice.base_revision");
+    if (!base.designId().equals(designId)) {
+      throw new InvalidArgumentException(
+          "change_notice.base_revision", "must be a revision of " + request.getParent());
+    }
+    ChangeNoticeFields fields = ChangeNoticeMapper.fields(sent, "change_notice");
+    String author = Caller.current().subject();
+    ChangeNotice created =
+        idempotent(
+            request.getRequestId(),
+            "CreateChangeNotice",
+            request.toByteArray(),
+            () ->
+                ChangeNoticeMapper.toProto(
+                    changes.create(designId, changeId, base.number(), fields, author)),
+            ChangeNotice::parseFrom);
+    reply(response, created);
+  }
+
+  @Override
+  public void getChangeNotice(
+      GetChangeNoticeRequest request, StreamObserver<ChangeNotice> response) {
+    DesignChildName name = ResourceNames.change(request.getName(), "name");
+    reply(response, ChangeNoticeMapper.toProto(changes.get(name.designId(), name.id())));
+  }
+
+  @Override
+  public void listChangeNotices(
+      ListChangeNoticesRequest request, StreamObserver<ListChangeNoticesResponse> response) {
+    String designId = ResourceNames.design(request.getParent(), "parent");
+    Page<ChangeNoticeView> page =
+        changes.list(
+            designId,
+            new ListRequest(
+                request.getPageSize(),
+                request.getPageToken(),
+                request.getFilter(),
+                request.getOrderBy()));
+    reply(
+        response,
+        ListChangeNoticesResponse.newBuilder()
+            .addAllChangeNotices(page.items().stream().map(ChangeNoticeMapper::toProto).toList())
+            .setNextPageToken(page.nextPageToken())
+            .build());
+  }
+
+  @Override
+  public void updateChangeNotice(
+      UpdateChangeNoticeRequest request, StreamObserver<ChangeNotice> response) {
+    if (!request.hasChangeNotice()) {
+      throw new InvalidArgumentException("change_notice", "required");
+    }
+    ChangeNotice sent = request.getChangeNotice();
+    DesignChildName name = ResourceNames.change(sent.getName(), "change_notice.name");
+    Set<String> mask = ChangeNoticeMapper.mask(request.getUpdateMask(), sent);
+    String etag = requiredEtag(sent.getEtag(), "change_notice.etag");
+    ChangeNoticeFields fields = ChangeNoticeMapper.updateFields(sent, mask);
+    reply(
+        response,
+        ChangeNoticeMapper.toProto(changes.update(name.designId(), name.id(), etag, fields, mask)));
+  }
+
+  @Override
+  public void deleteChangeNotice(
+      DeleteChangeNoticeRequest request, StreamObserver<DeleteChangeNoticeResponse> response) {
+    DesignChildName name = ResourceNames.change(request.getName(), "name");
+    changes.delete(name.designId(), name.id(), requiredEtag(request.getEtag(), "etag"));
+    reply(response, DeleteChangeNoticeResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void submitChangeNotice(
+      SubmitChangeNoticeRequest request, StreamObserver<ChangeNotice> response) {
+    DesignChildName name = ResourceNames.change(request.getName(), "name");
+    String etag = requiredEtag(request.getEtag(), "etag");
+    reply(response, ChangeNoticeMapper.toProto(changes.submit(name.designId(), name.id(), etag)));
+  }
+
+  @Override
+  public void approveChangeNotice(
+      ApproveChangeNoticeRequest request, StreamObserver<ChangeNotice> response) {
+    DesignChildName name = ResourceNames.change(request.getName(), "name");
+    String etag = requiredEtag(request.getEtag(), "etag");
+    String comment = request.getComment();
+    if (comment.codePointCount(0, comment.length()) > MAX_COMMENT_CHARS) {
+      throw new InvalidArgumentException(
+          "comment", "at most " + MAX_COMMENT_CHARS + " characters are allowed");
+    }
+    String reviewer = Caller.current().subject();
+    reply(
+        response,
+        ChangeNoticeMapper.toProto(
+            changes.approve(name.designId(), name.id(), etag, reviewer, comment)));
+  }
+
+  @Override
+  public void rejectChangeNotice(
+      RejectChangeNoticeRequest request, StreamObserver<ChangeNotice> response) {
+    DesignChildName name = ResourceNames.change(request.getName(), "name");
+    String etag = requiredEtag(request.getEtag(), "etag");
+    String comment = request.getComment();
+    if (comment.isBlank()) {
+      throw new InvalidArgumentException("comment", "required; say why the change is rejected");
+    }
+    if (comment.codePointCount(0, comment.length()) > MAX_COMMENT_CHARS) {
+      throw new InvalidArgumentException(
+          "comment", "at most " + MAX_COMMENT_CHARS + " characters are allowed");
+    }
+    String reviewer = Caller.current().subject();
+    reply(
+        response,
+        ChangeNoticeMapper.toProto(
+            changes.reject(name.designId(), name.id(), etag, reviewer, comment)));
+  }
+
+  @Override
+  public void applyChangeNotice(
+      ApplyChangeNoticeRequest request, StreamObserver<ApplyChangeNoticeResponse> response) {
+    DesignChildName name = ResourceNames.change(request.getName(), "name");
+    String etag = requiredEtag(request.getEtag(), "etag");
+    ApplyChangeNoticeResponse applied =
+        idempotent(
+            request.getRequestId(),
+            "ApplyChangeNotice",
+            request.toByteArray(),
+            () -> {
+              AppliedChange result = changes.apply(name.designId(), name.id(), etag);
+              return ApplyChangeNoticeResponse.newBuilder()
+                  .setChangeNotice(ChangeNoticeMapper.toProto(result.change()))
+                  .setResultingRevision(DesignMapper.toProto(result.revision()))
+                  .build();
+            },
+            ApplyChangeNoticeResponse::parseFrom);
+    reply(response, applied);
   }
 
   private static String requiredComment(String comment) {

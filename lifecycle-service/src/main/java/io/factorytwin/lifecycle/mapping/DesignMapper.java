@@ -8,6 +8,7 @@ import io.factorytwin.common.v1.OnSiteGeneration;
 import io.factorytwin.common.v1.OperatingSetpoints;
 import io.factorytwin.common.v1.Orientation;
 import io.factorytwin.common.v1.Position;
+import io.factorytwin.common.v1.PowerSource;
 import io.factorytwin.common.v1.RedundancyGroup;
 import io.factorytwin.common.v1.Row;
 import io.factorytwin.common.v1.Site;
@@ -164,12 +165,21 @@ public final class DesignMapper {
    */
   public static List<DesignEdit> edits(
       List<io.factorytwin.lifecycle.v1.DesignEdit> edits, boolean required) {
+    return edits(edits, required, "edits");
+  }
+
+  /**
+   * Checks and converts a list of edits sent in the given field, such as {@code
+   * change_notice.edits}; violations name each bad edit as {@code field[index]}.
+   */
+  public static List<DesignEdit> edits(
+      List<io.factorytwin.lifecycle.v1.DesignEdit> edits, boolean required, String field) {
     if (required && edits.isEmpty()) {
-      throw new InvalidArgumentException("edits", "required; send 1 to " + MAX_EDITS + " edits");
+      throw new InvalidArgumentException(field, "required; send 1 to " + MAX_EDITS + " edits");
     }
     if (edits.size() > MAX_EDITS) {
       throw new InvalidArgumentException(
-          "edits",
+          field,
           "has "
               + edits.size()
               + " edits; at most "
@@ -179,7 +189,7 @@ public final class DesignMapper {
     List<FieldViolation> violations = new ArrayList<>();
     List<DesignEdit> converted = new ArrayList<>(edits.size());
     for (int i = 0; i < edits.size(); i++) {
-      DesignEdit edit = edit(edits.get(i), "edits[" + i + "]", violations);
+      DesignEdit edit = edit(edits.get(i), field + "[" + i + "]", violations);
       if (edit != null) {
         converted.add(edit);
       }
@@ -413,7 +423,7 @@ public final class DesignMapper {
         group.getId(), group.getDisplayName(), redundancy, List.copyOf(group.getMembersList()));
   }
 
-  private static Setpoints setpoints(
+  static Setpoints setpoints(
       OperatingSetpoints setpoints, String path, List<FieldViolation> violations) {
     Double tcs = setpoints.hasTcsSupplyTemperatureC() ? setpoints.getTcsSupplyTemperatureC() : null;
     Double water =
@@ -432,7 +442,7 @@ public final class DesignMapper {
     return new Setpoints(tcs, water, air, pump);
   }
 
-  private static void checkSite(Site site, String path, List<FieldViolation> violations) {
+  static void checkSite(Site site, String path, List<FieldViolation> violations) {
     PartMapper.checkText(
         site.getDisplayName(), path + ".display_name", PartMapper.MAX_NAME_CHARS, true, violations);
     double latitude = site.getLatitudeDeg();
@@ -456,16 +466,20 @@ public final class DesignMapper {
                   "must be a file name in the weather folder, such as USA_VA_Leesburg.Exec.epw,"
                       + " without a path")));
     }
-    String region = site.getPowerSource().getGridRegion();
+    checkPowerSource(site.getPowerSource(), path + ".power_source", violations);
+  }
+
+  static void checkPowerSource(
+      PowerSource powerSource, String path, List<FieldViolation> violations) {
+    String region = powerSource.getGridRegion();
     if (!region.isEmpty() && !GRID_REGION.matcher(region).matches()) {
       violations.add(
           new FieldViolation(
-              path + ".power_source.grid_region",
-              "must be 1 to 16 upper-case letters and digits, such as PJM"));
+              path + ".grid_region", "must be 1 to 16 upper-case letters and digits, such as PJM"));
     }
-    for (int i = 0; i < site.getPowerSource().getOnSiteGenerationCount(); i++) {
-      OnSiteGeneration generation = site.getPowerSource().getOnSiteGeneration(i);
-      String at = path + ".power_source.on_site_generation[" + i + "]";
+    for (int i = 0; i < powerSource.getOnSiteGenerationCount(); i++) {
+      OnSiteGeneration generation = powerSource.getOnSiteGeneration(i);
+      String at = path + ".on_site_generation[" + i + "]";
       if (generation.getKind() == OnSiteGeneration.Kind.KIND_UNSPECIFIED
           || generation.getKind() == OnSiteGeneration.Kind.UNRECOGNIZED) {
         violations.add(new FieldViolation(at + ".kind", "required; KIND_SOLAR_PV or KIND_WIND"));
@@ -549,7 +563,7 @@ public final class DesignMapper {
     return id;
   }
 
-  private static PartRef partRef(String name, String path, List<FieldViolation> violations) {
+  static PartRef partRef(String name, String path, List<FieldViolation> violations) {
     try {
       RevisionName revision = ResourceNames.revision(name, path);
       return new PartRef(revision.partId(), revision.number());
@@ -631,6 +645,9 @@ public final class DesignMapper {
       operating.setTcsPumpSpeedPercent(setpoints.tcsPumpSpeedPercent());
     }
     builder.setSetpoints(operating);
+    if (revision.changeNotice != null) {
+      builder.setChangeNotice(revision.changeNotice);
+    }
     if (revision.releaser != null) {
       builder.setReleaser(revision.releaser);
     }
@@ -694,8 +711,7 @@ public final class DesignMapper {
     return builder.build();
   }
 
-  private static ElementReference reference(
-      io.factorytwin.lifecycle.service.Finding.Element element) {
+  static ElementReference reference(io.factorytwin.lifecycle.service.Finding.Element element) {
     return ElementReference.newBuilder()
         .setKind(ElementReference.Kind.valueOf("KIND_" + element.kind().name()))
         .setId(element.id())
@@ -729,7 +745,7 @@ public final class DesignMapper {
     };
   }
 
-  private static Set<String> mask(FieldMask mask, Set<String> updatable) {
+  static Set<String> mask(FieldMask mask, Set<String> updatable) {
     if (mask.getPathsCount() == 0) {
       throw new InvalidArgumentException(
           "update_mask", "required; name the fields to replace, or '*' for " + updatable);
@@ -756,13 +772,13 @@ public final class DesignMapper {
     return paths;
   }
 
-  private static void throwIfAny(List<FieldViolation> violations) {
+  static void throwIfAny(List<FieldViolation> violations) {
     if (!violations.isEmpty()) {
       throw new InvalidArgumentException(violations);
     }
   }
 
-  private static Timestamp timestamp(Instant instant) {
+  static Timestamp timestamp(Instant instant) {
     return Timestamp.newBuilder()
         .setSeconds(instant.getEpochSecond())
         .setNanos(instant.getNano())

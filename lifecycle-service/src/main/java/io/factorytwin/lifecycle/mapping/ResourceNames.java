@@ -34,7 +34,47 @@ public final class ResourceNames {
    */
   public record DesignRevisionName(String designId, int number) {}
 
+  private static final Pattern CHANGE = Pattern.compile("designs/([^/]+)/changes/([^/]+)");
+  private static final Pattern ALTERNATIVE =
+      Pattern.compile("designs/([^/]+)/alternatives/([^/]+)");
+
+  /**
+   * The address of a resource under a design: a change notice or an alternative.
+   *
+   * @param designId the design id
+   * @param id the id of the change notice or alternative within the design
+   */
+  public record DesignChildName(String designId, String id) {}
+
   private ResourceNames() {}
+
+  /**
+   * Returns the address of {@code designs/{design}/changes/{change}}; fails with INVALID_ARGUMENT
+   * on the field.
+   */
+  public static DesignChildName change(String name, String field) {
+    return designChild(name, field, CHANGE, "designs/{design}/changes/{change}");
+  }
+
+  /**
+   * Returns the address of {@code designs/{design}/alternatives/{alternative}}; fails with
+   * INVALID_ARGUMENT on the field.
+   */
+  public static DesignChildName alternative(String name, String field) {
+    return designChild(name, field, ALTERNATIVE, "designs/{design}/alternatives/{alternative}");
+  }
+
+  private static DesignChildName designChild(
+      String name, String field, Pattern pattern, String format) {
+    Matcher matcher = pattern.matcher(name);
+    if (!matcher.matches()
+        || !ID.matcher(matcher.group(1)).matches()
+        || !ID.matcher(matcher.group(2)).matches()) {
+      throw new InvalidArgumentException(
+          field, name.isEmpty() ? "required" : "must be " + format + ", got '" + clip(name) + "'");
+    }
+    return new DesignChildName(matcher.group(1), matcher.group(2));
+  }
 
   /**
    * Returns the design id of {@code designs/{design}}; fails with INVALID_ARGUMENT on the field.

@@ -78,6 +78,10 @@ public class DesignRevision extends PanacheEntityBase {
   @Column(name = "connection_count", nullable = false)
   public long connectionCount;
 
+  /** The change notice that produced this revision; null for a revision created directly. */
+  @Column(name = "change_notice", length = 140)
+  public String changeNotice;
+
   /** JWT subject of the creator. */
   @Column(nullable = false, length = 256)
   public String author;

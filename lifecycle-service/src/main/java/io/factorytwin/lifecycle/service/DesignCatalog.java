@@ -1,5 +1,6 @@
 package io.factorytwin.lifecycle.service;
 
+import io.factorytwin.lifecycle.model.Alternative;
 import io.factorytwin.lifecycle.model.Design;
 import io.factorytwin.lifecycle.model.DesignRevision;
 import io.factorytwin.lifecycle.model.RevisionLabels;
@@ -152,12 +153,15 @@ public class DesignCatalog {
     if (!kept.isEmpty()) {
       throw new FailedPreconditionException("REVISION_IMMUTABLE", kept);
     }
+    long alternatives = Alternative.delete("designId", designId);
     for (DesignRevision revision : revisions) {
       DesignStore.deleteAll(revision.id);
       revision.delete();
     }
     design.delete();
-    Log.infof("deleted design %s with %d revisions", design.name(), revisions.size());
+    Log.infof(
+        "deleted design %s with %d revisions and %d alternatives",
+        design.name(), revisions.size(), alternatives);
   }
 
   /** Loads a design or fails with NOT_FOUND. */

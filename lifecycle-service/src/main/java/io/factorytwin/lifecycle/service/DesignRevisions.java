@@ -1,5 +1,6 @@
 package io.factorytwin.lifecycle.service;
 
+import io.factorytwin.lifecycle.model.Alternative;
 import io.factorytwin.lifecycle.model.ConnectionElement;
 import io.factorytwin.lifecycle.model.DesignContent;
 import io.factorytwin.lifecycle.model.DesignEdit;
@@ -247,6 +248,23 @@ public class DesignRevisions {
   public void delete(@SpanAttribute("design") String designId, int number, String etag) {
     DesignRevision revision = lockForWrite(designId, number, etag);
     requireEditable(revision, "deleted");
+    List<Alternative> alternatives =
+        Alternative.list(
+            "designId = ?1 and baseRevisionNumber = ?2 order by alternativeId", designId, number);
+    if (!alternatives.isEmpty()) {
+      throw new FailedPreconditionException(
+          "ILLEGAL_STATE_TRANSITION",
+          alternatives.stream()
+              .map(
+                  alternative ->
+                      new FailedPreconditionException.Violation(
+                          "ALTERNATIVE_BASE",
+                          alternative.name(),
+                          "alternative is based on "
+                              + revision.name()
+                              + "; delete it or move it to another base revision first"))
+              .toList());
+    }
     DesignStore.deleteAll(revision.id);
     revision.delete();
     Log.infof("deleted design revision %s", revision.name());
@@ -426,6 +444,11 @@ public class DesignRevisions {
     return view(touch(revision, "made obsolete"));
   }
 
+  /** Returns a part lookup for the current transaction. */
+  PartLookup partLookup() {
+    return new PartLookup();
+  }
+
   /** Loads part revisions by reference once each, for the duration of one transaction. */
   final class PartLookup implements java.util.function.Function<PartRef, PartInfo> {
     private final Map<PartRef, Optional<PartInfo>> cache = new HashMap<>();
@@ -461,7 +484,7 @@ public class DesignRevisions {
     }
   }
 
-  private static List<Finding> runChecks(DesignGraph graph, PartLookup parts, Set<String> rules) {
+  static List<Finding> runChecks(DesignGraph graph, PartLookup parts, Set<String> rules) {
     long start = System.nanoTime();
     List<Finding> findings =
         DesignChecker.check(
@@ -480,7 +503,7 @@ public class DesignRevisions {
     return findings;
   }
 
-  private static List<FailedPreconditionException.Violation> violations(
+  static List<FailedPreconditionException.Violation> violations(
       List<Finding> findings, String type) {
     List<FailedPreconditionException.Violation> violations = new ArrayList<>();
     for (Finding finding : findings.subList(0, Math.min(findings.size(), MAX_RELEASE_VIOLATIONS))) {
@@ -499,7 +522,7 @@ public class DesignRevisions {
     return violations;
   }
 
-  private DesignGraph load(DesignRevision revision, PartLookup parts) {
+  DesignGraph load(DesignRevision revision, PartLookup parts) {
     return new DesignGraph(
         revision.content(),
         DesignStore.placements(revision.id),
@@ -507,7 +530,7 @@ public class DesignRevisions {
         parts);
   }
 
-  private DesignRevisionView view(DesignRevision revision) {
+  DesignRevisionView view(DesignRevision revision) {
     PartLookup parts = new PartLookup();
     double itPowerKw = 0;
     for (Map.Entry<String, Long> use : DesignStore.placementsPerPart(revision.id).entrySet()) {
@@ -519,7 +542,7 @@ public class DesignRevisions {
     return new DesignRevisionView(revision, itPowerKw);
   }
 
-  private static double itDesignPowerKw(Iterable<PlacementElement> placements, PartLookup parts) {
+  static double itDesignPowerKw(Iterable<PlacementElement> placements, PartLookup parts) {
     double total = 0;
     for (PlacementElement placement : placements) {
       PartInfo part = parts.apply(placement.part());
@@ -538,6 +561,7 @@ public class DesignRevisions {
     copy.state = stored.state;
     copy.author = stored.author;
     copy.releaser = stored.releaser;
+    copy.changeNotice = stored.changeNotice;
     copy.reviewComment = stored.reviewComment;
     copy.version = stored.version;
     copy.createTime = stored.createTime;
