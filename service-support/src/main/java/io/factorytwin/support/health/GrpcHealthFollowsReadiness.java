@@ -33,7 +33,7 @@ public class GrpcHealthFollowsReadiness {
 
   /**
    * Quarkus adds a readiness check named "gRPC Server" that reads the very statuses this class
-   * sets; counting it would keep the service NOT_SERVING forever after one outage.
+   * sets. Counting it would keep the service NOT_SERVING forever after one outage.
    */
   static final String GRPC_SERVER_CHECK = "gRPC Server";
 
