@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       StatusCommand.class,
       PartCommand.class,
+      DesignCommand.class,
       DevCommand.class,
       CommandLine.HelpCommand.class
     })

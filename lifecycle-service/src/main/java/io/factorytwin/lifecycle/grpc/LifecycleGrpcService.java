@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.factorytwin.lifecycle.mapping.AlternativeMapper;
 import io.factorytwin.lifecycle.mapping.ChangeNoticeMapper;
 import io.factorytwin.lifecycle.mapping.ComparisonMapper;
+import io.factorytwin.lifecycle.mapping.DesignDocumentReader;
 import io.factorytwin.lifecycle.mapping.DesignMapper;
 import io.factorytwin.lifecycle.mapping.PartMapper;
 import io.factorytwin.lifecycle.mapping.ResourceNames;
@@ -24,6 +25,7 @@ import io.factorytwin.lifecycle.service.DesignCatalog;
 import io.factorytwin.lifecycle.service.DesignRevisionView;
 import io.factorytwin.lifecycle.service.DesignRevisions;
 import io.factorytwin.lifecycle.service.DesignView;
+import io.factorytwin.lifecycle.service.DocumentImporter;
 import io.factorytwin.lifecycle.service.IdempotentRequests;
 import io.factorytwin.lifecycle.service.ListRequest;
 import io.factorytwin.lifecycle.service.Page;
@@ -67,6 +69,8 @@ import io.factorytwin.lifecycle.v1.GetDesignRequest;
 import io.factorytwin.lifecycle.v1.GetDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.GetPartRequest;
 import io.factorytwin.lifecycle.v1.GetPartRevisionRequest;
+import io.factorytwin.lifecycle.v1.ImportDesignDocumentRequest;
+import io.factorytwin.lifecycle.v1.ImportDesignDocumentResponse;
 import io.factorytwin.lifecycle.v1.LifecycleServiceGrpc;
 import io.factorytwin.lifecycle.v1.ListAlternativesRequest;
 import io.factorytwin.lifecycle.v1.ListAlternativesResponse;
@@ -102,6 +106,7 @@ import io.factorytwin.lifecycle.v1.UpdateDesignRequest;
 import io.factorytwin.lifecycle.v1.UpdateDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.UpdatePartRequest;
 import io.factorytwin.lifecycle.v1.UpdatePartRevisionRequest;
+import io.factorytwin.support.config.ServiceConfig;
 import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.support.grpc.Caller;
 import io.grpc.stub.StreamObserver;
@@ -112,6 +117,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The gRPC endpoint of lifecycle-service. Methods not overridden here answer UNIMPLEMENTED, the
@@ -135,6 +141,10 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
   private final DesignRevisions designRevisions;
   private final ChangeNotices changes;
   private final Alternatives alternatives;
+  private final DesignDocumentReader documentReader;
+  private final DocumentImporter documentImporter;
+  private final String errorDomain;
+  private final long maxDocumentBytes;
 
   /** Default and largest max_findings of CheckDesign, as the contract states. */
   private static final int DEFAULT_MAX_FINDINGS = 1000;
@@ -148,7 +158,11 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
       DesignCatalog designs,
       DesignRevisions designRevisions,
       ChangeNotices changes,
-      Alternatives alternatives) {
+      Alternatives alternatives,
+      DesignDocumentReader documentReader,
+      DocumentImporter documentImporter,
+      ServiceConfig config,
+      @ConfigProperty(name = "lifecycle.import.max-document-bytes") long maxDocumentBytes) {
     this.parts = parts;
     this.revisions = revisions;
     this.requests = requests;
@@ -156,6 +170,10 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
     this.designRevisions = designRevisions;
     this.changes = changes;
     this.alternatives = alternatives;
+    this.documentReader = documentReader;
+    this.documentImporter = documentImporter;
+    this.errorDomain = config.errorDomain();
+    this.maxDocumentBytes = maxDocumentBytes;
   }
 
   @Override
@@ -896,6 +914,19 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
             },
             ApplyChangeNoticeResponse::parseFrom);
     reply(response, applied);
+  }
+
+  @Override
+  public StreamObserver<ImportDesignDocumentRequest> importDesignDocument(
+      StreamObserver<ImportDesignDocumentResponse> response) {
+    return new DocumentUpload(
+        response,
+        documentReader,
+        documentImporter,
+        requests,
+        maxDocumentBytes,
+        errorDomain,
+        Caller.current().subject());
   }
 
   private static String requiredComment(String comment) {
