@@ -83,6 +83,34 @@ class FactoryCtlTest {
   }
 
   @Test
+  void designImport_missingFile_failsBeforeAnyCall() {
+    int code =
+        run(
+            "design",
+            "import",
+            "no-such-design.yaml",
+            "--token=t",
+            "--lifecycle-address=" + closedAddress);
+
+    assertThat(code).isEqualTo(ErrorReporter.FAILED);
+    assertThat(err.toString()).contains("cannot read no-such-design.yaml");
+  }
+
+  @Test
+  void designImport_serviceDown_isUnreachable() {
+    int code =
+        run(
+            "design",
+            "import",
+            "../examples/catalog.yaml",
+            "--token=t",
+            "--lifecycle-address=" + closedAddress,
+            "--timeout=2");
+
+    assertThat(code).isEqualTo(ErrorReporter.UNREACHABLE);
+  }
+
+  @Test
   void unknownOption_isUsageError() {
     int code = run("part", "list", "--no-such-option");
 
