@@ -118,43 +118,21 @@ public class Alternatives {
    */
   @Transactional
   public Page<Alternative> list(String designId, ListRequest request) {
-    int size = Keyset.pageSize(request.pageSize());
-    Keyset.Order order = Keyset.order(request.orderBy(), ORDERS);
-    FilterParser.Condition filter = FilterParser.parse(request.filter(), FILTER_FIELDS);
-    List<Object> after = Keyset.decode(request.pageToken(), order, request.filter());
+    KeysetQuery.Parsed parsed = KeysetQuery.parse(request, ORDERS, FILTER_FIELDS);
     DesignCatalog.find(designId, LockModeType.NONE);
 
-    Map<String, Object> parameters = new HashMap<>(filter.parameters());
-    List<String> conditions = new ArrayList<>();
-    conditions.add("a.designId = :design");
-    parameters.put("design", designId);
-    if (!filter.hql().isEmpty()) {
-      conditions.add(filter.hql());
-    }
-    String keyset = Keyset.after(order, after, parameters);
-    if (!keyset.isEmpty()) {
-      conditions.add(keyset);
-    }
-    String hql =
-        "from Alternative a where " + String.join(" and ", conditions) + " order by " + order.hql();
-    var query = Panache.getEntityManager().createQuery(hql, Alternative.class);
-    parameters.forEach(query::setParameter);
-    List<Alternative> rows = query.setMaxResults(size + 1).getResultList();
-
-    boolean more = rows.size() > size;
-    List<Alternative> alternatives = more ? rows.subList(0, size) : rows;
-    String next = "";
-    if (more) {
-      Alternative last = alternatives.getLast();
-      List<Object> values =
-          switch (order.text().replace(" desc", "")) {
-            case "display_name" -> List.of(last.displayName, last.alternativeId);
-            case "create_time" -> List.of(last.createTime, last.alternativeId);
-            default -> List.of(last.alternativeId);
-          };
-      next = Keyset.token(order, request.filter(), values);
-    }
-    return new Page<>(List.copyOf(alternatives), next);
+    return KeysetQuery.page(
+        parsed,
+        "Alternative a",
+        Alternative.class,
+        "a.designId = :design",
+        Map.of("design", designId),
+        (order, last) ->
+            switch (order.text().replace(" desc", "")) {
+              case "display_name" -> List.of(last.displayName, last.alternativeId);
+              case "create_time" -> List.of(last.createTime, last.alternativeId);
+              default -> List.of(last.alternativeId);
+            });
   }
 
   /**

@@ -24,7 +24,6 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,46 +134,24 @@ public class ChangeNotices {
    */
   @Transactional
   public Page<ChangeNoticeView> list(String designId, ListRequest request) {
-    int size = Keyset.pageSize(request.pageSize());
-    Keyset.Order order = Keyset.order(request.orderBy(), ORDERS);
-    FilterParser.Condition filter = FilterParser.parse(request.filter(), FILTER_FIELDS);
-    List<Object> after = Keyset.decode(request.pageToken(), order, request.filter());
+    KeysetQuery.Parsed parsed = KeysetQuery.parse(request, ORDERS, FILTER_FIELDS);
     DesignCatalog.find(designId, LockModeType.NONE);
 
-    Map<String, Object> parameters = new HashMap<>(filter.parameters());
-    List<String> conditions = new ArrayList<>();
-    conditions.add("c.designId = :design");
-    parameters.put("design", designId);
-    if (!filter.hql().isEmpty()) {
-      conditions.add(filter.hql());
-    }
-    String keyset = Keyset.after(order, after, parameters);
-    if (!keyset.isEmpty()) {
-      conditions.add(keyset);
-    }
-    String hql =
-        "from ChangeNotice c where "
-            + String.join(" and ", conditions)
-            + " order by "
-            + order.hql();
-    var query = Panache.getEntityManager().createQuery(hql, ChangeNotice.class);
-    parameters.forEach(query::setParameter);
-    List<ChangeNotice> rows = query.setMaxResults(size + 1).getResultList();
-
-    boolean more = rows.size() > size;
-    List<ChangeNotice> notices = more ? rows.subList(0, size) : rows;
-    String next = "";
-    if (more) {
-      ChangeNotice last = notices.getLast();
-      List<Object> values =
-          switch (order.text().replace(" desc", "")) {
-            case "create_time" -> List.of(last.createTime, last.changeId);
-            case "update_time" -> List.of(last.updateTime, last.changeId);
-            default -> List.of(last.changeId);
-          };
-      next = Keyset.token(order, request.filter(), values);
-    }
-    return new Page<>(notices.stream().map(ChangeNotices::view).toList(), next);
+    Page<ChangeNotice> page =
+        KeysetQuery.page(
+            parsed,
+            "ChangeNotice c",
+            ChangeNotice.class,
+            "c.designId = :design",
+            Map.of("design", designId),
+            (order, last) ->
+                switch (order.text().replace(" desc", "")) {
+                  case "create_time" -> List.of(last.createTime, last.changeId);
+                  case "update_time" -> List.of(last.updateTime, last.changeId);
+                  default -> List.of(last.changeId);
+                });
+    return new Page<>(
+        page.items().stream().map(ChangeNotices::view).toList(), page.nextPageToken());
   }
 
   /** Replaces the named fields of a DRAFT change notice, each as a whole. */

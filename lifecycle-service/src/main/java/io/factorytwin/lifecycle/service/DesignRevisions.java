@@ -169,48 +169,23 @@ public class DesignRevisions {
    */
   @Transactional
   public Page<DesignRevisionView> list(String designId, ListRequest request) {
-    int size = Keyset.pageSize(request.pageSize());
-    Keyset.Order order = Keyset.order(request.orderBy(), ORDERS);
-    FilterParser.Condition filter = FilterParser.parse(request.filter(), FILTER_FIELDS);
-    List<Object> after = Keyset.decode(request.pageToken(), order, request.filter());
+    KeysetQuery.Parsed parsed = KeysetQuery.parse(request, ORDERS, FILTER_FIELDS);
     if (designId != null) {
       DesignCatalog.find(designId, LockModeType.NONE);
     }
 
-    Map<String, Object> parameters = new HashMap<>(filter.parameters());
-    List<String> conditions = new ArrayList<>();
-    if (designId != null) {
-      conditions.add("r.designId = :design");
-      parameters.put("design", designId);
-    }
-    if (!filter.hql().isEmpty()) {
-      conditions.add(filter.hql());
-    }
-    String keyset = Keyset.after(order, after, parameters);
-    if (!keyset.isEmpty()) {
-      conditions.add(keyset);
-    }
-    String hql =
-        "from DesignRevision r"
-            + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
-            + " order by "
-            + order.hql();
-    var query = Panache.getEntityManager().createQuery(hql, DesignRevision.class);
-    parameters.forEach(query::setParameter);
-    List<DesignRevision> rows = query.setMaxResults(size + 1).getResultList();
-
-    boolean more = rows.size() > size;
-    List<DesignRevision> revisions = more ? rows.subList(0, size) : rows;
-    String next = "";
-    if (more) {
-      DesignRevision last = revisions.getLast();
-      List<Object> values =
-          order.text().startsWith("create_time")
-              ? List.of(last.createTime, last.designId, last.revisionNumber)
-              : List.of(last.designId, last.revisionNumber);
-      next = Keyset.token(order, request.filter(), values);
-    }
-    return new Page<>(revisions.stream().map(this::view).toList(), next);
+    Page<DesignRevision> page =
+        KeysetQuery.page(
+            parsed,
+            "DesignRevision r",
+            DesignRevision.class,
+            designId == null ? "" : "r.designId = :design",
+            designId == null ? Map.of() : Map.of("design", designId),
+            (order, last) ->
+                order.text().startsWith("create_time")
+                    ? List.of(last.createTime, last.designId, last.revisionNumber)
+                    : List.of(last.designId, last.revisionNumber));
+    return new Page<>(page.items().stream().map(this::view).toList(), page.nextPageToken());
   }
 
   /** Replaces the named content fields of an IN_WORK revision, each as a whole. */

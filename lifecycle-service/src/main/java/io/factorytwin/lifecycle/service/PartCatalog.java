@@ -19,7 +19,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,43 +84,21 @@ public class PartCatalog {
 
   @Transactional
   public Page<PartView> list(ListRequest request) {
-    int size = Keyset.pageSize(request.pageSize());
-    Keyset.Order order = Keyset.order(request.orderBy(), ORDERS);
-    FilterParser.Condition filter = FilterParser.parse(request.filter(), FILTER_FIELDS);
-    List<Object> after = Keyset.decode(request.pageToken(), order, request.filter());
-
-    Map<String, Object> parameters = new HashMap<>(filter.parameters());
-    List<String> conditions = new ArrayList<>();
-    if (!filter.hql().isEmpty()) {
-      conditions.add(filter.hql());
-    }
-    String keyset = Keyset.after(order, after, parameters);
-    if (!keyset.isEmpty()) {
-      conditions.add(keyset);
-    }
-    String hql =
-        "from Part p"
-            + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
-            + " order by "
-            + order.hql();
-    var query = Panache.getEntityManager().createQuery(hql, Part.class);
-    parameters.forEach(query::setParameter);
-    List<Part> rows = query.setMaxResults(size + 1).getResultList();
-
-    boolean more = rows.size() > size;
-    List<Part> parts = more ? rows.subList(0, size) : rows;
-    String next = "";
-    if (more) {
-      Part last = parts.getLast();
-      List<Object> values =
-          switch (order.text().replace(" desc", "")) {
-            case "display_name" -> List.of(last.displayName, last.id);
-            case "create_time" -> List.of(last.createTime, last.id);
-            default -> List.of(last.id);
-          };
-      next = Keyset.token(order, request.filter(), values);
-    }
-    return new Page<>(views(parts), next);
+    KeysetQuery.Parsed parsed = KeysetQuery.parse(request, ORDERS, FILTER_FIELDS);
+    Page<Part> page =
+        KeysetQuery.page(
+            parsed,
+            "Part p",
+            Part.class,
+            "",
+            Map.of(),
+            (order, last) ->
+                switch (order.text().replace(" desc", "")) {
+                  case "display_name" -> List.of(last.displayName, last.id);
+                  case "create_time" -> List.of(last.createTime, last.id);
+                  default -> List.of(last.id);
+                });
+    return new Page<>(views(page.items()), page.nextPageToken());
   }
 
   @WithSpan("PartCatalog.update")

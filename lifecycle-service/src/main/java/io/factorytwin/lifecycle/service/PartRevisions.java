@@ -17,8 +17,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,48 +140,21 @@ public class PartRevisions {
    */
   @Transactional
   public Page<PartRevision> list(String partId, ListRequest request) {
-    int size = Keyset.pageSize(request.pageSize());
-    Keyset.Order order = Keyset.order(request.orderBy(), ORDERS);
-    FilterParser.Condition filter = FilterParser.parse(request.filter(), FILTER_FIELDS);
-    List<Object> after = Keyset.decode(request.pageToken(), order, request.filter());
+    KeysetQuery.Parsed parsed = KeysetQuery.parse(request, ORDERS, FILTER_FIELDS);
     if (partId != null) {
       PartCatalog.find(partId, LockModeType.NONE);
     }
 
-    Map<String, Object> parameters = new HashMap<>(filter.parameters());
-    List<String> conditions = new ArrayList<>();
-    if (partId != null) {
-      conditions.add("r.partId = :part");
-      parameters.put("part", partId);
-    }
-    if (!filter.hql().isEmpty()) {
-      conditions.add(filter.hql());
-    }
-    String keyset = Keyset.after(order, after, parameters);
-    if (!keyset.isEmpty()) {
-      conditions.add(keyset);
-    }
-    String hql =
-        "from PartRevision r"
-            + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
-            + " order by "
-            + order.hql();
-    var query = Panache.getEntityManager().createQuery(hql, PartRevision.class);
-    parameters.forEach(query::setParameter);
-    List<PartRevision> rows = query.setMaxResults(size + 1).getResultList();
-
-    boolean more = rows.size() > size;
-    List<PartRevision> revisions = more ? rows.subList(0, size) : rows;
-    String next = "";
-    if (more) {
-      PartRevision last = revisions.getLast();
-      List<Object> values =
-          order.text().startsWith("create_time")
-              ? List.of(last.createTime, last.partId, last.revisionNumber)
-              : List.of(last.partId, last.revisionNumber);
-      next = Keyset.token(order, request.filter(), values);
-    }
-    return new Page<>(List.copyOf(revisions), next);
+    return KeysetQuery.page(
+        parsed,
+        "PartRevision r",
+        PartRevision.class,
+        partId == null ? "" : "r.partId = :part",
+        partId == null ? Map.of() : Map.of("part", partId),
+        (order, last) ->
+            order.text().startsWith("create_time")
+                ? List.of(last.createTime, last.partId, last.revisionNumber)
+                : List.of(last.partId, last.revisionNumber));
   }
 
   /** Replaces the named content fields of an IN_WORK revision. */
