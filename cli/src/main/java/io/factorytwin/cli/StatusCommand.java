@@ -129,7 +129,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
     try {
       return result.get(connection.timeoutSeconds, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      // Reflection may be turned off on purpose; the health status above still stands.
+      // Reflection may be turned off on purpose, and the health status above is still valid.
       return List.of();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

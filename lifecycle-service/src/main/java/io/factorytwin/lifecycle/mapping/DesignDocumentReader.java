@@ -61,7 +61,10 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 @ApplicationScoped
 public class DesignDocumentReader {
 
-  /** Most aliases per document. Anchors help to repeat port lists, and a few hundred are plenty. */
+  /**
+   * Maximum number of YAML aliases per document. Anchors repeat port lists, so a few hundred are
+   * enough, and the bound stops alias expansion from blowing up memory.
+   */
   private static final int MAX_ALIASES = 500;
 
   private static final Set<String> DOCUMENT_KEYS = Set.of("parts", "designs");

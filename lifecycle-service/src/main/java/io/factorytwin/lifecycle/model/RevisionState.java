@@ -25,7 +25,7 @@ public enum RevisionState {
     };
   }
 
-  /** Whether a revision in this state may still be edited or deleted. */
+  /** Returns whether a revision in this state may still be edited or deleted. */
   public boolean isEditable() {
     return this == IN_WORK;
   }
