@@ -114,6 +114,13 @@ public final class ErrorTable {
       if (t instanceof JDBCConnectionException || t instanceof SQLTransientConnectionException) {
         return true;
       }
+      // Plain JDBC: SQLState class 08 is a connection failure, and the Agroal pool reports a
+      // pool it could not fill in time as an SQLException without a state.
+      if (t instanceof java.sql.SQLException sql
+          && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
+              || (sql.getMessage() != null && sql.getMessage().contains("Acquisition timeout")))) {
+        return true;
+      }
     }
     return false;
   }

@@ -1,15 +1,950 @@
 package io.factorytwin.twin.grpc;
 
+import io.factorytwin.support.config.ServiceConfig;
+import io.factorytwin.support.error.FailedPreconditionException;
+import io.factorytwin.support.error.InvalidArgumentException;
+import io.factorytwin.support.error.NotFoundException;
+import io.factorytwin.support.grpc.Caller;
+import io.factorytwin.twin.graph.ImpactAnalysis;
+import io.factorytwin.twin.graph.PointTemplate;
+import io.factorytwin.twin.graph.Traversal;
+import io.factorytwin.twin.graph.TwinGraph;
+import io.factorytwin.twin.service.DatabaseException;
+import io.factorytwin.twin.service.MemoryFilter;
+import io.factorytwin.twin.service.MemoryFilter.Type;
+import io.factorytwin.twin.service.Setpoints;
+import io.factorytwin.twin.service.TwinStore.RevisionRow;
+import io.factorytwin.twin.service.TwinStore.TwinRow;
+import io.factorytwin.twin.service.Twins;
+import io.factorytwin.twin.v1.ActivateTwinRevisionRequest;
+import io.factorytwin.twin.v1.AnalyzeImpactRequest;
+import io.factorytwin.twin.v1.AnalyzeImpactResponse;
+import io.factorytwin.twin.v1.ApplyDesignRequest;
+import io.factorytwin.twin.v1.ApplyDesignResponse;
+import io.factorytwin.twin.v1.ApplySetpointRequest;
+import io.factorytwin.twin.v1.AttributeValue;
+import io.factorytwin.twin.v1.EdgeKind;
+import io.factorytwin.twin.v1.GetLatestValuesRequest;
+import io.factorytwin.twin.v1.GetLatestValuesResponse;
+import io.factorytwin.twin.v1.GetNodeRequest;
+import io.factorytwin.twin.v1.GetPointRequest;
+import io.factorytwin.twin.v1.GetTwinRequest;
+import io.factorytwin.twin.v1.GetTwinRevisionRequest;
+import io.factorytwin.twin.v1.GroupImpact;
+import io.factorytwin.twin.v1.ImpactKind;
+import io.factorytwin.twin.v1.ListEdgesRequest;
+import io.factorytwin.twin.v1.ListEdgesResponse;
+import io.factorytwin.twin.v1.ListNodesRequest;
+import io.factorytwin.twin.v1.ListNodesResponse;
+import io.factorytwin.twin.v1.ListPointsRequest;
+import io.factorytwin.twin.v1.ListPointsResponse;
+import io.factorytwin.twin.v1.ListSetpointHistoryRequest;
+import io.factorytwin.twin.v1.ListSetpointHistoryResponse;
+import io.factorytwin.twin.v1.ListTwinRevisionsRequest;
+import io.factorytwin.twin.v1.ListTwinRevisionsResponse;
+import io.factorytwin.twin.v1.ListTwinsRequest;
+import io.factorytwin.twin.v1.ListTwinsResponse;
+import io.factorytwin.twin.v1.Node;
+import io.factorytwin.twin.v1.Path;
+import io.factorytwin.twin.v1.Point;
+import io.factorytwin.twin.v1.PointValue;
+import io.factorytwin.twin.v1.RackImpact;
+import io.factorytwin.twin.v1.SetpointChange;
+import io.factorytwin.twin.v1.TraverseDirection;
+import io.factorytwin.twin.v1.TraverseRequest;
+import io.factorytwin.twin.v1.TraverseResponse;
+import io.factorytwin.twin.v1.Twin;
+import io.factorytwin.twin.v1.TwinRevision;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
+import io.factorytwin.twin.v1.UpstreamCondition;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The gRPC endpoint of twin-service. Methods not overridden here answer UNIMPLEMENTED, the
- * grpc-java default, with a message that names the method; each is built in its own change.
- * Blocking: every method runs on a worker thread, never on the event loop, because they read and
- * write the database.
+ * grpc-java default, with a message that names the method. Blocking: every method runs on a worker
+ * thread, never on the event loop, because they read and write the database.
  */
 @GrpcService
 @Blocking
-public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {}
+public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
+
+  private static final Pattern UUID =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern ACTION = Pattern.compile("actions/[A-Za-z0-9._-]{1,128}");
+  private static final int DEFAULT_DEPTH = 64;
+  private static final int MAX_DEPTH = 1000;
+  private static final int MAX_FAILED_NODES = 1000;
+  private static final int MAX_NAMED_POINTS = 10_000;
+
+  private static final Map<String, Type> TWIN_FIELDS =
+      Map.of("design", Type.TEXT, "display_name", Type.TEXT);
+  private static final Map<String, Type> REVISION_FIELDS =
+      Map.of("active", Type.DYNAMIC, "design_revision", Type.TEXT);
+  private static final Map<String, Type> NODE_FIELDS =
+      Map.of(
+          "equipment_class", Type.ENUM,
+          "parent", Type.TEXT,
+          "part_revision", Type.TEXT,
+          "attributes.", Type.DYNAMIC,
+          "labels.", Type.TEXT);
+  private static final Map<String, Type> EDGE_FIELDS =
+      Map.of(
+          "kind", Type.ENUM,
+          "source", Type.TEXT,
+          "target", Type.TEXT,
+          "power_path", Type.ENUM,
+          "coolant_loop", Type.ENUM);
+  private static final Map<String, Type> POINT_FIELDS =
+      Map.of(
+          "node", Type.TEXT,
+          "point_type", Type.TEXT,
+          "process_area", Type.TEXT,
+          "kind", Type.ENUM,
+          "unit", Type.TEXT,
+          "dsx_point_type", Type.TEXT);
+
+  private final Twins twins;
+  private final Setpoints setpoints;
+  private final String errorDomain;
+  private final long maxDesignBytes;
+
+  TwinGrpcService(
+      Twins twins,
+      Setpoints setpoints,
+      ServiceConfig config,
+      @ConfigProperty(name = "twin.apply.max-design-bytes") long maxDesignBytes) {
+    this.twins = twins;
+    this.setpoints = setpoints;
+    this.errorDomain = config.errorDomain();
+    this.maxDesignBytes = maxDesignBytes;
+  }
+
+  @Override
+  public StreamObserver<ApplyDesignRequest> applyDesign(
+      StreamObserver<ApplyDesignResponse> response) {
+    return new DesignUpload(response, twins, maxDesignBytes, errorDomain);
+  }
+
+  @Override
+  public void listTwins(ListTwinsRequest request, StreamObserver<ListTwinsResponse> response) {
+    int size = Pages.size(request.getPageSize());
+    Order order = order(request.getOrderBy(), List.of("name", "create_time"), "name");
+    Predicate<TwinRow> filter =
+        MemoryFilter.compile(
+            "filter",
+            request.getFilter(),
+            TWIN_FIELDS,
+            (twin, field) -> field.equals("design") ? twin.design() : twin.displayName());
+    Function<TwinRow, String> key =
+        order.field().equals("name")
+            ? TwinRow::id
+            : twin -> String.format("%020d", twin.createTime().toEpochMilli()) + "|" + twin.id();
+    String fingerprint = "twins|" + request.getFilter() + "|" + order;
+    List<TwinRow> rows =
+        twins.twins().stream().filter(filter).sorted(comparator(key, order.descending())).toList();
+    InMemoryPage<TwinRow> page =
+        InMemoryPage.of(rows, key, order.descending(), request.getPageToken(), fingerprint, size);
+    ListTwinsResponse.Builder builder = ListTwinsResponse.newBuilder();
+    for (TwinRow row : page.items()) {
+      builder.addTwins(TwinMapper.twin(row, twins.revision(row.id(), row.activeRevision())));
+    }
+    reply(response, builder.setNextPageToken(page.nextToken()).build());
+  }
+
+  @Override
+  public void getTwin(GetTwinRequest request, StreamObserver<Twin> response) {
+    String twinId = Names.twin(request.getName(), "name");
+    TwinRow twin = twins.twin(twinId);
+    reply(response, TwinMapper.twin(twin, twins.revision(twinId, twin.activeRevision())));
+  }
+
+  @Override
+  public void listTwinRevisions(
+      ListTwinRevisionsRequest request, StreamObserver<ListTwinRevisionsResponse> response) {
+    String twinId = Names.twin(request.getParent(), "parent");
+    int size = Pages.size(request.getPageSize());
+    Order order = order(request.getOrderBy(), List.of("create_time", "name"), "create_time");
+    TwinRow twin = twins.twin(twinId);
+    Predicate<RevisionRow> filter =
+        MemoryFilter.compile(
+            "filter",
+            request.getFilter(),
+            REVISION_FIELDS,
+            (revision, field) ->
+                field.equals("active")
+                    ? (Object) revision.revisionId().equals(twin.activeRevision())
+                    : revision.designRevision());
+    Function<RevisionRow, String> key =
+        order.field().equals("name")
+            ? RevisionRow::revisionId
+            : revision ->
+                String.format("%020d", revision.createTime().toEpochMilli())
+                    + "|"
+                    + revision.revisionId();
+    List<RevisionRow> rows =
+        twins.revisions(twinId).stream()
+            .filter(filter)
+            .sorted(comparator(key, order.descending()))
+            .toList();
+    InMemoryPage<RevisionRow> page =
+        InMemoryPage.of(
+            rows,
+            key,
+            order.descending(),
+            request.getPageToken(),
+            "revisions|" + twinId + "|" + request.getFilter() + "|" + order,
+            size);
+    ListTwinRevisionsResponse.Builder builder = ListTwinRevisionsResponse.newBuilder();
+    page.items()
+        .forEach(row -> builder.addTwinRevisions(TwinMapper.revision(row, twin.activeRevision())));
+    reply(response, builder.setNextPageToken(page.nextToken()).build());
+  }
+
+  @Override
+  public void getTwinRevision(
+      GetTwinRevisionRequest request, StreamObserver<TwinRevision> response) {
+    Names.Child name = Names.child(request.getName(), "revisions", "name");
+    RevisionRow revision = twins.revision(name.twinId(), name.id());
+    reply(response, TwinMapper.revision(revision, twins.twin(name.twinId()).activeRevision()));
+  }
+
+  @Override
+  public void activateTwinRevision(
+      ActivateTwinRevisionRequest request, StreamObserver<Twin> response) {
+    Names.Child name = Names.child(request.getName(), "revisions", "name");
+    if (request.getEtag().isEmpty()) {
+      throw new InvalidArgumentException("etag", "required: the twin's current etag");
+    }
+    TwinRow twin = twins.activate(name.twinId(), name.id(), request.getEtag());
+    reply(response, TwinMapper.twin(twin, twins.revision(twin.id(), twin.activeRevision())));
+  }
+
+  @Override
+  public void getNode(GetNodeRequest request, StreamObserver<Node> response) {
+    Names.Child name = Names.child(request.getName(), "nodes", "name");
+    TwinGraph graph =
+        twins.graph(
+            name.twinId(), Names.revision(request.getRevision(), name.twinId(), "revision"));
+    reply(response, TwinMapper.node(graph, requireNode(graph, name.id(), request.getName())));
+  }
+
+  @Override
+  public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
+    String twinId = Names.twin(request.getParent(), "parent");
+    String revisionId = Names.revision(request.getRevision(), twinId, "revision");
+    int size = Pages.size(request.getPageSize());
+    order(request.getOrderBy(), List.of("name"), "name");
+    TwinGraph graph = twins.graph(twinId, revisionId);
+    Predicate<Integer> filter = nodeFilter(graph, "filter", request.getFilter());
+    Predicate<Integer> upstream =
+        request.hasUpstream() ? upstreamFilter(graph, request.getUpstream()) : node -> true;
+    String fingerprint =
+        "nodes|"
+            + graph.revisionId()
+            + "|"
+            + request.getFilter()
+            + "|"
+            + (request.hasUpstream() ? request.getUpstream().toString() : "");
+    String after = Pages.position(request.getPageToken(), fingerprint);
+    int[] sorted = graph.sortedNodes();
+    int start = 0;
+    if (after != null) {
+      start = firstAfter(sorted.length, i -> graph.nodeId(sorted[i]).compareTo(after) > 0);
+    }
+    ListNodesResponse.Builder builder = ListNodesResponse.newBuilder();
+    String last = null;
+    for (int i = start; i < sorted.length; i++) {
+      int node = sorted[i];
+      if (!filter.test(node) || !upstream.test(node)) {
+        continue;
+      }
+      if (builder.getNodesCount() == size) {
+        builder.setNextPageToken(Pages.token(fingerprint, last));
+        break;
+      }
+      builder.addNodes(TwinMapper.node(graph, node));
+      last = graph.nodeId(node);
+    }
+    reply(response, builder.build());
+  }
+
+  @Override
+  public void listEdges(ListEdgesRequest request, StreamObserver<ListEdgesResponse> response) {
+    String twinId = Names.twin(request.getParent(), "parent");
+    String revisionId = Names.revision(request.getRevision(), twinId, "revision");
+    int size = Pages.size(request.getPageSize());
+    order(request.getOrderBy(), List.of("source"), "source");
+    TwinGraph graph = twins.graph(twinId, revisionId);
+    Predicate<Integer> filter =
+        MemoryFilter.compile(
+            "filter",
+            request.getFilter(),
+            EDGE_FIELDS,
+            (edge, field) ->
+                switch (field) {
+                  case "kind" -> graph.edgeKind(edge).name();
+                  case "source" -> Names.node(twinId, graph.nodeId(graph.edgeSource(edge)));
+                  case "target" -> Names.node(twinId, graph.nodeId(graph.edgeTarget(edge)));
+                  case "power_path" -> graph.edgePath(edge).name();
+                  default -> graph.edgeLoop(edge).name();
+                });
+    String fingerprint = "edges|" + graph.revisionId() + "|" + request.getFilter();
+    String after = Pages.position(request.getPageToken(), fingerprint);
+    int[] sorted = graph.sortedEdges();
+    int start = 0;
+    if (after != null) {
+      try {
+        start = Integer.parseInt(after);
+      } catch (NumberFormatException e) {
+        throw new InvalidArgumentException("page_token", "is not a token of this request");
+      }
+    }
+    ListEdgesResponse.Builder builder = ListEdgesResponse.newBuilder();
+    for (int i = Math.max(0, start); i < sorted.length; i++) {
+      if (!filter.test(sorted[i])) {
+        continue;
+      }
+      if (builder.getEdgesCount() == size) {
+        // The sorted order of an immutable revision never changes, so the position is a keyset.
+        builder.setNextPageToken(Pages.token(fingerprint, Integer.toString(i)));
+        break;
+      }
+      builder.addEdges(TwinMapper.edge(graph, sorted[i]));
+    }
+    reply(response, builder.build());
+  }
+
+  @Override
+  public void traverse(TraverseRequest request, StreamObserver<TraverseResponse> response) {
+    Names.Child start = Names.child(request.getStartNode(), "nodes", "start_node");
+    String revisionId = Names.revision(request.getRevision(), start.twinId(), "revision");
+    if (request.getDirection() == TraverseDirection.TRAVERSE_DIRECTION_UNSPECIFIED
+        || request.getDirection() == TraverseDirection.UNRECOGNIZED) {
+      throw new InvalidArgumentException("direction", "required: UP or DOWN");
+    }
+    int depth = depth(request.getMaxDepth(), "max_depth");
+    int size = Pages.size(request.getPageSize());
+    Set<EdgeKind> kinds = edgeKinds(request.getEdgeKindsValueList(), "edge_kinds");
+    TwinGraph graph = twins.graph(start.twinId(), revisionId);
+    int node = requireNode(graph, start.id(), request.getStartNode());
+    String fingerprint =
+        "traverse|"
+            + graph.revisionId()
+            + "|"
+            + request.toBuilder().clearPageToken().clearPageSize().build();
+    String after = Pages.position(request.getPageToken(), fingerprint);
+    int offset = 0;
+    if (after != null) {
+      try {
+        offset = Integer.parseInt(after);
+      } catch (NumberFormatException e) {
+        throw new InvalidArgumentException("page_token", "is not a token of this request");
+      }
+    }
+    List<Traversal.Path> paths =
+        Traversal.walk(
+            graph,
+            node,
+            request.getDirection() == TraverseDirection.TRAVERSE_DIRECTION_UP,
+            kinds,
+            request.getCoolantLoop(),
+            depth,
+            offset + size + 1);
+    TraverseResponse.Builder builder = TraverseResponse.newBuilder();
+    for (int i = offset; i < Math.min(paths.size(), offset + size); i++) {
+      Traversal.Path path = paths.get(i);
+      Path.Builder message = Path.newBuilder();
+      for (int n : path.nodes()) {
+        message.addNodes(Names.node(start.twinId(), graph.nodeId(n)));
+      }
+      for (int e : path.edges()) {
+        message.addEdges(TwinMapper.edge(graph, e));
+      }
+      builder.addPaths(message);
+    }
+    if (paths.size() > offset + size) {
+      builder.setNextPageToken(Pages.token(fingerprint, Integer.toString(offset + size)));
+    }
+    reply(response, builder.build());
+  }
+
+  @Override
+  public void analyzeImpact(
+      AnalyzeImpactRequest request, StreamObserver<AnalyzeImpactResponse> response) {
+    String twinId = Names.twin(request.getParent(), "parent");
+    String revisionId = Names.revision(request.getRevision(), twinId, "revision");
+    if (request.getFailedNodesCount() == 0 || request.getFailedNodesCount() > MAX_FAILED_NODES) {
+      throw new InvalidArgumentException(
+          "failed_nodes", "required: 1 to " + MAX_FAILED_NODES + " node names");
+    }
+    List<String> nodeIds = new ArrayList<>();
+    for (int i = 0; i < request.getFailedNodesCount(); i++) {
+      Names.Child name = Names.child(request.getFailedNodes(i), "nodes", "failed_nodes[" + i + "]");
+      if (!name.twinId().equals(twinId)) {
+        throw new InvalidArgumentException(
+            "failed_nodes[" + i + "]", "must be a node of " + request.getParent());
+      }
+      nodeIds.add(name.id());
+    }
+    TwinGraph graph = twins.graph(twinId, revisionId);
+    int[] failed = new int[nodeIds.size()];
+    for (int i = 0; i < failed.length; i++) {
+      failed[i] = requireNode(graph, nodeIds.get(i), request.getFailedNodes(i));
+    }
+    // Live rack power comes from telemetry; until a rack has reported, it counts at design power.
+    ImpactAnalysis.Result result =
+        ImpactAnalysis.analyze(
+            graph,
+            failed,
+            request.getLoadBasisValue() == io.factorytwin.twin.v1.LoadBasis.LOAD_BASIS_LIVE_VALUE
+                ? rack -> null
+                : null);
+    AnalyzeImpactResponse.Builder builder =
+        AnalyzeImpactResponse.newBuilder().setEvaluatedRackCount(result.evaluatedRacks());
+    for (ImpactAnalysis.RackResult rack : result.racks()) {
+      RackImpact.Builder impact =
+          RackImpact.newBuilder()
+              .setRack(Names.node(twinId, graph.nodeId(rack.rack())))
+              .setReason(rack.reason());
+      if (rack.losesPower()) {
+        impact.addImpacts(ImpactKind.IMPACT_KIND_LOSES_POWER);
+      }
+      if (rack.losesCooling()) {
+        impact.addImpacts(ImpactKind.IMPACT_KIND_LOSES_COOLING);
+      }
+      if (rack.redundancyReduced()) {
+        impact.addImpacts(ImpactKind.IMPACT_KIND_REDUNDANCY_REDUCED);
+      }
+      rack.causes().forEach(cause -> impact.addCauses(Names.node(twinId, graph.nodeId(cause))));
+      if (rack.marginKw() != null) {
+        impact.setCapacityMarginKw(rack.marginKw());
+        if (rack.marginFraction() != null) {
+          impact.setCapacityMarginFraction(rack.marginFraction());
+        }
+      }
+      builder.addAffectedRacks(impact);
+    }
+    for (ImpactAnalysis.GroupResult group : result.groups()) {
+      GroupImpact.Builder impact =
+          GroupImpact.newBuilder()
+              .setGroup(graph.group(group.group()).getId())
+              .setDeclaredRedundancy(group.redundancy())
+              .setRemainingCapacityKw(group.remainingKw())
+              .setLoadKw(group.loadKw())
+              .setMarginKw(group.remainingKw() - group.loadKw());
+      group
+          .lostMembers()
+          .forEach(m -> impact.addFailedMembers(Names.node(twinId, graph.nodeId(m))));
+      builder.addGroups(impact);
+    }
+    reply(response, builder.build());
+  }
+
+  @Override
+  public void getPoint(GetPointRequest request, StreamObserver<Point> response) {
+    Names.Child name = Names.child(request.getName(), "points", "name");
+    TwinGraph graph =
+        twins.graph(
+            name.twinId(), Names.revision(request.getRevision(), name.twinId(), "revision"));
+    int point = requirePoint(graph, name.id(), request.getName());
+    Setpoints.Value written =
+        graph.pointTemplate(point).isSetpoint()
+            ? setpoints.value(name.twinId(), name.id()).orElse(null)
+            : null;
+    reply(response, TwinMapper.point(graph, point, written));
+  }
+
+  @Override
+  public void listPoints(ListPointsRequest request, StreamObserver<ListPointsResponse> response) {
+    String twinId = Names.twin(request.getParent(), "parent");
+    String revisionId = Names.revision(request.getRevision(), twinId, "revision");
+    int size = Pages.size(request.getPageSize());
+    order(request.getOrderBy(), List.of("name"), "name");
+    TwinGraph graph = twins.graph(twinId, revisionId);
+    Predicate<Integer> filter = pointFilter(graph, request.getFilter());
+    String fingerprint = "points|" + graph.revisionId() + "|" + request.getFilter();
+    String after = Pages.position(request.getPageToken(), fingerprint);
+    Map<String, Setpoints.Value> written = setpoints.values(twinId);
+    ListPointsResponse.Builder builder = ListPointsResponse.newBuilder();
+    forEachPoint(
+        graph,
+        after,
+        size,
+        filter,
+        point -> {
+          String id = graph.pointId(point);
+          builder.addPoints(TwinMapper.point(graph, point, written.get(id)));
+        },
+        last -> builder.setNextPageToken(Pages.token(fingerprint, last)));
+    reply(response, builder.build());
+  }
+
+  @Override
+  public void getLatestValues(
+      GetLatestValuesRequest request, StreamObserver<GetLatestValuesResponse> response) {
+    String twinId = Names.twin(request.getParent(), "parent");
+    boolean named = request.getPointsCount() > 0;
+    if (named == !request.getFilter().isEmpty()) {
+      throw new InvalidArgumentException(
+          "points", "set either points or filter, not both or neither");
+    }
+    if (request.getPointsCount() > MAX_NAMED_POINTS) {
+      throw new InvalidArgumentException("points", "at most " + MAX_NAMED_POINTS + " points");
+    }
+    TwinGraph graph = twins.graph(twinId, null);
+    Map<String, Setpoints.Value> written = setpoints.values(twinId);
+    GetLatestValuesResponse.Builder builder = GetLatestValuesResponse.newBuilder();
+    if (named) {
+      List<Integer> points = new ArrayList<>();
+      for (int i = 0; i < request.getPointsCount(); i++) {
+        Names.Child name = Names.child(request.getPoints(i), "points", "points[" + i + "]");
+        if (!name.twinId().equals(twinId)) {
+          throw new InvalidArgumentException(
+              "points[" + i + "]", "must be a point of " + request.getParent());
+        }
+        points.add(requirePoint(graph, name.id(), request.getPoints(i)));
+      }
+      points.forEach(point -> builder.addValues(latest(graph, point, written)));
+    } else {
+      int size = Pages.size(request.getPageSize());
+      String fingerprint = "latest|" + graph.revisionId() + "|" + request.getFilter();
+      String after = Pages.position(request.getPageToken(), fingerprint);
+      forEachPoint(
+          graph,
+          after,
+          size,
+          pointFilter(graph, request.getFilter()),
+          point -> builder.addValues(latest(graph, point, written)),
+          last -> builder.setNextPageToken(Pages.token(fingerprint, last)));
+    }
+    reply(response, builder.build());
+  }
+
+  @Override
+  public void applySetpoint(ApplySetpointRequest request, StreamObserver<SetpointChange> response) {
+    Names.Child name = Names.child(request.getPoint(), "points", "point");
+    List<InvalidArgumentException.FieldViolation> violations = new ArrayList<>();
+    if (!UUID.matcher(request.getRequestId()).matches()) {
+      violations.add(new InvalidArgumentException.FieldViolation("request_id", "required: a UUID"));
+    }
+    if (!ACTION.matcher(request.getAction()).matches()) {
+      violations.add(
+          new InvalidArgumentException.FieldViolation("action", "required: actions/{action}"));
+    }
+    if (!request.hasFacilityTime()) {
+      violations.add(
+          new InvalidArgumentException.FieldViolation(
+              "facility_time", "required: the twin's facility clock when the change was decided"));
+    }
+    if (request.getExpectedVersion() < 1) {
+      violations.add(
+          new InvalidArgumentException.FieldViolation(
+              "expected_version", "required: the point's current version, 1 or more"));
+    }
+    if (!Double.isFinite(request.getValue())) {
+      violations.add(new InvalidArgumentException.FieldViolation("value", "must be finite"));
+    }
+    if (!violations.isEmpty()) {
+      throw new InvalidArgumentException(violations);
+    }
+    TwinGraph graph = twins.graph(name.twinId(), null);
+    int point = requirePoint(graph, name.id(), request.getPoint());
+    PointTemplate template = graph.pointTemplate(point);
+    if (!template.isSetpoint()) {
+      throw new FailedPreconditionException(
+          "POINT_KIND_MISMATCH",
+          List.of(
+              new FailedPreconditionException.Violation(
+                  "POINT_KIND",
+                  request.getPoint(),
+                  "is a sensor; only setpoint points take ApplySetpoint")));
+    }
+    if (request.getValue() < template.physicalMin()
+        || request.getValue() > template.physicalMax()) {
+      throw new InvalidArgumentException(
+          "OUT_OF_PHYSICAL_RANGE",
+          List.of(
+              new InvalidArgumentException.FieldViolation(
+                  "value",
+                  "must lie in the physical range ["
+                      + template.physicalMin()
+                      + ", "
+                      + template.physicalMax()
+                      + "] "
+                      + template.unit())));
+    }
+    Setpoints.Change change;
+    try {
+      change =
+          setpoints.apply(
+              new Setpoints.Request(
+                  name.twinId(),
+                  name.id(),
+                  request.getValue(),
+                  request.getExpectedVersion(),
+                  graph.defaultValue(point),
+                  request.getRequestId(),
+                  request.getAction(),
+                  TwinMapper.instant(request.getFacilityTime()),
+                  null,
+                  Caller.current().subject()));
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+    reply(response, TwinMapper.change(change));
+  }
+
+  @Override
+  public void listSetpointHistory(
+      ListSetpointHistoryRequest request, StreamObserver<ListSetpointHistoryResponse> response) {
+    String twinId = Names.twin(request.getParent(), "parent");
+    int size = Pages.size(request.getPageSize());
+    Order order = order(request.getOrderBy(), List.of("facility_time"), "facility_time desc");
+    Instant from = null;
+    Instant to = null;
+    if (request.hasTimeRange()) {
+      if (request.getTimeRange().hasStartTime()) {
+        from = TwinMapper.instant(request.getTimeRange().getStartTime());
+      }
+      if (request.getTimeRange().hasEndTime()) {
+        to = TwinMapper.instant(request.getTimeRange().getEndTime());
+      }
+      if (from != null && to != null && !from.isBefore(to)) {
+        throw new InvalidArgumentException("time_range", "start_time must be before end_time");
+      }
+    }
+    Predicate<Setpoints.Change> filter =
+        MemoryFilter.compile(
+            "filter",
+            request.getFilter(),
+            Map.of("point", Type.TEXT, "action", Type.TEXT, "writer", Type.TEXT),
+            (change, field) ->
+                switch (field) {
+                  case "point" -> Names.point(twinId, change.pointId());
+                  case "action" -> change.action();
+                  default -> change.writer();
+                });
+    twins.twin(twinId);
+    String fingerprint =
+        "history|"
+            + twinId
+            + "|"
+            + request.getFilter()
+            + "|"
+            + order
+            + "|"
+            + request.getTimeRange();
+    String after = Pages.position(request.getPageToken(), fingerprint);
+    long cursor;
+    try {
+      cursor = after == null ? 0 : Long.parseLong(after);
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("page_token", "is not a token of this request");
+    }
+    // Changes are listed in the order they were applied; the facility clock only moves forward,
+    // so that is facility-time order.
+    ListSetpointHistoryResponse.Builder builder = ListSetpointHistoryResponse.newBuilder();
+    boolean ascending = !order.descending();
+    while (true) {
+      List<Setpoints.Change> batch = setpoints.changes(twinId, ascending, cursor, from, to, 500);
+      for (Setpoints.Change change : batch) {
+        cursor = change.id();
+        if (!filter.test(change)) {
+          continue;
+        }
+        if (builder.getChangesCount() == size) {
+          reply(
+              response,
+              builder
+                  .setNextPageToken(
+                      Pages.token(fingerprint, Long.toString(previous(change, ascending))))
+                  .build());
+          return;
+        }
+        builder.addChanges(TwinMapper.change(change));
+      }
+      if (batch.size() < 500) {
+        break;
+      }
+    }
+    reply(response, builder.build());
+  }
+
+  private static long previous(Setpoints.Change change, boolean ascending) {
+    // The cursor is exclusive: resume just before the change that did not fit.
+    return ascending ? change.id() - 1 : change.id() + 1;
+  }
+
+  private PointValue latest(TwinGraph graph, int point, Map<String, Setpoints.Value> written) {
+    String id = graph.pointId(point);
+    PointValue.Builder value = PointValue.newBuilder().setPoint(Names.point(graph.twinId(), id));
+    if (graph.pointTemplate(point).isSetpoint()) {
+      Setpoints.Value stored = written.get(id);
+      if (stored == null) {
+        value.setValue(graph.defaultValue(point)).setVersion(1);
+      } else {
+        value.setValue(stored.value()).setVersion(stored.version());
+        if (stored.facilityTime() != null) {
+          value.setFacilityTime(TwinMapper.timestamp(stored.facilityTime()));
+        }
+      }
+    }
+    return value.build();
+  }
+
+  /** Visits points by node name, then point order, after a "node id|suffix" position. */
+  private static void forEachPoint(
+      TwinGraph graph,
+      String after,
+      int size,
+      Predicate<Integer> filter,
+      java.util.function.IntConsumer visit,
+      java.util.function.Consumer<String> more) {
+    int[] sorted = graph.sortedNodes();
+    String afterNode = null;
+    String afterSuffix = null;
+    if (after != null) {
+      int bar = after.lastIndexOf('|');
+      if (bar < 0) {
+        throw new InvalidArgumentException("page_token", "is not a token of this request");
+      }
+      afterNode = after.substring(0, bar);
+      afterSuffix = after.substring(bar + 1);
+    }
+    String fromNode = afterNode;
+    int start =
+        fromNode == null
+            ? 0
+            : firstAfter(sorted.length, i -> graph.nodeId(sorted[i]).compareTo(fromNode) >= 0);
+    int count = 0;
+    String last = null;
+    for (int i = start; i < sorted.length; i++) {
+      int node = sorted[i];
+      List<PointTemplate> templates = graph.templates(node);
+      boolean skipping = afterNode != null && graph.nodeId(node).equals(afterNode);
+      for (int t = 0; t < templates.size(); t++) {
+        String suffix = templates.get(t).suffix();
+        if (skipping) {
+          if (suffix.equals(afterSuffix)) {
+            skipping = false;
+          }
+          continue;
+        }
+        int point = graph.firstPoint(node) + t;
+        if (!filter.test(point)) {
+          continue;
+        }
+        if (count == size) {
+          more.accept(last);
+          return;
+        }
+        visit.accept(point);
+        count++;
+        last = graph.nodeId(node) + "|" + suffix;
+      }
+    }
+  }
+
+  private Predicate<Integer> pointFilter(TwinGraph graph, String filter) {
+    return MemoryFilter.compile(
+        "filter",
+        filter,
+        POINT_FIELDS,
+        (point, field) -> {
+          PointTemplate template = graph.pointTemplate(point);
+          return switch (field) {
+            case "node" -> Names.node(graph.twinId(), graph.nodeId(graph.pointNode(point)));
+            case "point_type" -> template.pointType();
+            case "process_area" -> template.processArea();
+            case "kind" -> template.kind().name();
+            case "unit" -> template.unit();
+            default -> template.dsxPointType();
+          };
+        });
+  }
+
+  private Predicate<Integer> nodeFilter(TwinGraph graph, String field, String filter) {
+    return MemoryFilter.compile(
+        field,
+        filter,
+        NODE_FIELDS,
+        (node, name) -> {
+          if (name.equals("equipment_class")) {
+            return graph.equipmentClass(node).name();
+          }
+          if (name.equals("parent")) {
+            return graph.parent(node) < 0
+                ? ""
+                : Names.node(graph.twinId(), graph.nodeId(graph.parent(node)));
+          }
+          if (name.equals("part_revision")) {
+            return graph.part(node) == null ? "" : graph.part(node).getPartRevision();
+          }
+          if (name.startsWith("labels.")) {
+            return graph.labels(node).get(name.substring("labels.".length()));
+          }
+          AttributeValue value =
+              TwinMapper.attributes(graph, node).get(name.substring("attributes.".length()));
+          return value == null ? null : TwinMapper.attributeValue(value);
+        });
+  }
+
+  private Predicate<Integer> upstreamFilter(TwinGraph graph, UpstreamCondition condition) {
+    Set<EdgeKind> kinds = edgeKinds(condition.getEdgeKindsValueList(), "upstream.edge_kinds");
+    if (kinds.isEmpty()) {
+      throw new InvalidArgumentException("upstream.edge_kinds", "required: at least one edge kind");
+    }
+    if (condition.getFilter().isBlank()) {
+      throw new InvalidArgumentException("upstream.filter", "required");
+    }
+    int depth = depth(condition.getMaxDepth(), "upstream.max_depth");
+    Predicate<Integer> match = nodeFilter(graph, "upstream.filter", condition.getFilter());
+    return node -> {
+      BitSet seen = new BitSet();
+      ArrayDeque<int[]> queue = new ArrayDeque<>();
+      queue.add(new int[] {node, 0});
+      seen.set(node);
+      while (!queue.isEmpty()) {
+        int[] at = queue.poll();
+        if (at[1] == depth) {
+          continue;
+        }
+        for (int i = 0; i < graph.inDegree(at[0]); i++) {
+          int edge = graph.inEdge(at[0], i);
+          int source = graph.edgeSource(edge);
+          if (kinds.contains(graph.edgeKind(edge)) && !seen.get(source)) {
+            if (match.test(source)) {
+              return true;
+            }
+            seen.set(source);
+            queue.add(new int[] {source, at[1] + 1});
+          }
+        }
+      }
+      return false;
+    };
+  }
+
+  private static Set<EdgeKind> edgeKinds(List<Integer> values, String field) {
+    Set<EdgeKind> kinds = EnumSet.noneOf(EdgeKind.class);
+    for (int i = 0; i < values.size(); i++) {
+      EdgeKind kind = EdgeKind.forNumber(values.get(i));
+      if (kind == null || kind == EdgeKind.EDGE_KIND_UNSPECIFIED) {
+        throw new InvalidArgumentException(field + "[" + i + "]", "not a known edge kind");
+      }
+      kinds.add(kind);
+    }
+    return kinds;
+  }
+
+  private static int depth(int requested, String field) {
+    if (requested == 0) {
+      return DEFAULT_DEPTH;
+    }
+    if (requested < 1 || requested > MAX_DEPTH) {
+      throw new InvalidArgumentException(field, "must be in [1, " + MAX_DEPTH + "]");
+    }
+    return requested;
+  }
+
+  private static int requireNode(TwinGraph graph, String nodeId, String name) {
+    int node = graph.node(nodeId);
+    if (node < 0) {
+      throw new NotFoundException(name);
+    }
+    return node;
+  }
+
+  private static int requirePoint(TwinGraph graph, String pointId, String name) {
+    int point = graph.point(pointId);
+    if (point < 0) {
+      throw new NotFoundException(name);
+    }
+    return point;
+  }
+
+  /** The smallest index in [0, length) whose test is true, for a test monotone in the index. */
+  private static int firstAfter(int length, java.util.function.IntPredicate test) {
+    int low = 0;
+    int high = length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (test.test(mid)) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    return low;
+  }
+
+  /** A parsed order_by. */
+  record Order(String field, boolean descending) {}
+
+  private static Order order(String orderBy, List<String> fields, String defaultOrder) {
+    String text = orderBy.isBlank() ? defaultOrder : orderBy.trim();
+    String[] words = text.split("\\s+");
+    if (words.length > 2
+        || !fields.contains(words[0])
+        || (words.length == 2 && !words[1].equals("desc") && !words[1].equals("asc"))) {
+      throw new InvalidArgumentException(
+          "order_by", "must be one of " + fields + ", optionally followed by ' desc'");
+    }
+    return new Order(words[0], words.length == 2 && words[1].equals("desc"));
+  }
+
+  private static <T> Comparator<T> comparator(Function<T, String> key, boolean descending) {
+    Comparator<T> ascending = Comparator.comparing(key);
+    return descending ? ascending.reversed() : ascending;
+  }
+
+  /** A page of a small list sorted in memory, with a keyset token on the sort key. */
+  record InMemoryPage<T>(List<T> items, String nextToken) {
+
+    static <T> InMemoryPage<T> of(
+        List<T> sorted,
+        Function<T, String> key,
+        boolean descending,
+        String token,
+        String fingerprint,
+        int size) {
+      String after = Pages.position(token, fingerprint);
+      List<T> items = new ArrayList<>();
+      for (T item : sorted) {
+        String itemKey = key.apply(item);
+        if (after != null
+            && (descending ? itemKey.compareTo(after) >= 0 : itemKey.compareTo(after) <= 0)) {
+          continue;
+        }
+        if (items.size() == size) {
+          return new InMemoryPage<>(
+              items, Pages.token(fingerprint, key.apply(items.get(size - 1))));
+        }
+        items.add(item);
+      }
+      return new InMemoryPage<>(items, "");
+    }
+  }
+
+  private static <T> void reply(StreamObserver<T> response, T message) {
+    response.onNext(message);
+    response.onCompleted();
+  }
+}

@@ -1,0 +1,201 @@
+package io.factorytwin.twin.service;
+
+import io.factorytwin.support.error.EtagMismatchException;
+import io.factorytwin.support.error.FailedPreconditionException;
+import io.factorytwin.support.error.NotFoundException;
+import io.factorytwin.twin.graph.GraphBuilder;
+import io.factorytwin.twin.graph.TwinGraph;
+import io.factorytwin.twin.service.TwinStore.RevisionRow;
+import io.factorytwin.twin.service.TwinStore.TwinRow;
+import io.factorytwin.twin.v1.DesignChunk;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Twins and their revisions: building a revision from a design, switching the active revision, and
+ * the in-memory graphs of the revisions in use.
+ */
+@ApplicationScoped
+public class Twins {
+
+  /** The outcome of ApplyDesign. */
+  public record Applied(RevisionRow revision, boolean newlyBuilt) {}
+
+  private final TwinStore store;
+  private final int cachedGraphs;
+
+  /** Loaded graphs by "twin/revision", least recently used first. */
+  private final Map<String, TwinGraph> graphs = new LinkedHashMap<>(16, 0.75f, true);
+
+  Twins(TwinStore store, @ConfigProperty(name = "twin.cached-revisions") int cachedGraphs) {
+    this.store = store;
+    this.cachedGraphs = cachedGraphs;
+  }
+
+  /** The twin, or NOT_FOUND. */
+  public TwinRow twin(String twinId) {
+    return store.twin(twinId).orElseThrow(() -> new NotFoundException("twins/" + twinId));
+  }
+
+  public List<TwinRow> twins() {
+    return store.twins();
+  }
+
+  public RevisionRow revision(String twinId, String revisionId) {
+    return store
+        .revision(twinId, revisionId)
+        .orElseThrow(() -> new NotFoundException("twins/" + twinId + "/revisions/" + revisionId));
+  }
+
+  public List<RevisionRow> revisions(String twinId) {
+    twin(twinId);
+    return store.revisions(twinId);
+  }
+
+  /**
+   * The revision already built from a design revision, if any. Fails with FAILED_PRECONDITION
+   * (DESIGN_MISMATCH) when the twin exists and was built from another design.
+   */
+  public Optional<RevisionRow> existingBuild(String twinId, String design, String designRevision) {
+    Optional<TwinRow> twin = store.twin(twinId);
+    if (twin.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!twin.get().design().equals(design)) {
+      throw new FailedPreconditionException(
+          "DESIGN_MISMATCH",
+          List.of(
+              new FailedPreconditionException.Violation(
+                  "DESIGN_MISMATCH",
+                  "twins/" + twinId,
+                  "the twin is built from "
+                      + twin.get().design()
+                      + ", not "
+                      + design
+                      + "; publish to another twin id")));
+    }
+    return store.revisionOfDesign(twinId, designRevision);
+  }
+
+  /**
+   * Builds and stores a revision. The graph is built first, so a design the twin cannot use is
+   * rejected before anything is written.
+   */
+  public Applied apply(
+      String twinId,
+      String design,
+      String designRevision,
+      boolean activate,
+      List<DesignChunk> chunks) {
+    Optional<RevisionRow> existing = existingBuild(twinId, design, designRevision);
+    if (existing.isPresent()) {
+      return new Applied(existing.get(), false);
+    }
+    String revisionId = designRevision.substring(designRevision.lastIndexOf('/') + 1);
+    TwinGraph graph = GraphBuilder.build(twinId, revisionId, designRevision, chunks);
+    RevisionRow row =
+        new RevisionRow(
+            twinId,
+            revisionId,
+            designRevision,
+            graph.site(),
+            graph.setpoints(),
+            graph.nodeCount(),
+            graph.edgeCount(),
+            graph.pointCount(),
+            chunks.size(),
+            Instant.now(),
+            null);
+    try {
+      store.insertRevision(row, design, chunks, activate);
+    } catch (SQLException | RuntimeException e) {
+      if (DatabaseException.isUniqueViolation(e)) {
+        throw new EtagMismatchException(
+            "ALREADY_EXISTS",
+            "twins/" + twinId + "/revisions/" + revisionId,
+            "another call is building "
+                + designRevision
+                + " into twins/"
+                + twinId
+                + " at the same moment; retry to receive the built revision");
+      }
+      if (e instanceof SQLException sql) {
+        throw new DatabaseException(sql);
+      }
+      throw (RuntimeException) e;
+    }
+    synchronized (graphs) {
+      put(twinId + "/" + revisionId, graph);
+    }
+    return new Applied(revision(twinId, revisionId), true);
+  }
+
+  /** Switches the active revision after checking the twin's etag. */
+  public TwinRow activate(String twinId, String revisionId, String etag) {
+    TwinRow twin = twin(twinId);
+    revision(twinId, revisionId);
+    if (!etag(twin).equals(etag)) {
+      throw new EtagMismatchException("twins/" + twinId);
+    }
+    if (twin.activeRevision().equals(revisionId)) {
+      return twin;
+    }
+    graph(twinId, revisionId);
+    try {
+      if (!store.activate(twin, revisionId, Instant.now())) {
+        throw new EtagMismatchException("twins/" + twinId);
+      }
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+    return twin(twinId);
+  }
+
+  /** The etag of a twin: its version and creation time, so a recreated twin never matches. */
+  public static String etag(TwinRow twin) {
+    return Long.toString(twin.version(), 36)
+        + "-"
+        + Long.toString(twin.createTime().toEpochMilli(), 36);
+  }
+
+  /**
+   * The graph of a revision, or of the active revision when revisionId is null or empty; loaded
+   * from the stored design when no graph of it is in memory.
+   */
+  public TwinGraph graph(String twinId, String revisionId) {
+    String revision =
+        revisionId == null || revisionId.isEmpty() ? twin(twinId).activeRevision() : revisionId;
+    String key = twinId + "/" + revision;
+    synchronized (graphs) {
+      TwinGraph cached = graphs.get(key);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    RevisionRow row = revision(twinId, revision);
+    TwinGraph graph =
+        GraphBuilder.build(twinId, revision, row.designRevision(), store.chunks(twinId, revision));
+    synchronized (graphs) {
+      TwinGraph raced = graphs.get(key);
+      if (raced != null) {
+        return raced;
+      }
+      put(key, graph);
+    }
+    return graph;
+  }
+
+  private void put(String key, TwinGraph graph) {
+    graphs.put(key, graph);
+    while (graphs.size() > cachedGraphs) {
+      String eldest = graphs.keySet().iterator().next();
+      graphs.remove(eldest);
+    }
+  }
+}
