@@ -40,6 +40,7 @@ final class HallDesign {
   static final String TRANSFORMER = "parts/transformer-4000/revisions/a";
   static final String UTILITY = "parts/utility-20000/revisions/a";
   static final String DRY_COOLER = "parts/dry-cooler-2000/revisions/a";
+  static final String SENSOR = "parts/rack-sensor/revisions/a";
 
   final List<DesignPart> parts = new ArrayList<>();
   final List<Hall> halls = new ArrayList<>();
@@ -59,11 +60,42 @@ final class HallDesign {
           .setTcsPumpSpeedPercent(70)
           .build();
 
+  /** Site-level ids get this prefix, so that several halls each have their own plant. */
+  private String plant = "";
+
+  /** Dry coolers each CDU connects to; the reference hall connects all nine. */
+  private int dryCoolerLinks = 9;
+
+  /** Temperature sensors per rack, each with a MEASURES edge to its rack. */
+  private int sensorsPerRack;
+
   /** A hall of the given rows with 16 racks each. */
   static HallDesign of(int rowCount) {
     HallDesign design = new HallDesign();
     design.catalog();
     design.hall("hall-1", rowCount, 16);
+    return design;
+  }
+
+  /**
+   * A campus for scale tests: halls of eight rows, each hall with its own utility pair, dry coolers
+   * and transformers, every CDU on three of the hall's dry coolers, and sensors on every rack. Node
+   * count: 1 + halls x (28 + 8 x (27 + 16 x sensorsPerRack)).
+   */
+  static HallDesign campus(int halls, int sensorsPerRack) {
+    HallDesign design = new HallDesign();
+    design.catalog();
+    design.dryCoolerLinks = 3;
+    design.sensorsPerRack = sensorsPerRack;
+    design.part(
+        SENSOR,
+        EquipmentClass.EQUIPMENT_CLASS_SENSOR,
+        EquipmentSpec.getDefaultInstance(),
+        port("net", PortDomain.PORT_DOMAIN_NETWORK, null));
+    for (int h = 1; h <= halls; h++) {
+      design.plant = "h" + h + "-";
+      design.hall("hall-" + h, 8, 16);
+    }
     return design;
   }
 
@@ -82,7 +114,8 @@ final class HallDesign {
         port("power-b", PortDomain.PORT_DOMAIN_ELECTRICAL, PowerPath.POWER_PATH_B),
         port("tcs-supply", PortDomain.PORT_DOMAIN_TCS_SUPPLY, null),
         port("tcs-return", PortDomain.PORT_DOMAIN_TCS_RETURN, null),
-        port("air-in", PortDomain.PORT_DOMAIN_AIRFLOW, null));
+        port("air-in", PortDomain.PORT_DOMAIN_AIRFLOW, null),
+        port("net", PortDomain.PORT_DOMAIN_NETWORK, null));
     part(
         CDU,
         EquipmentClass.EQUIPMENT_CLASS_CDU,
@@ -110,35 +143,39 @@ final class HallDesign {
 
   private void hall(String hall, int rowCount, int racksPerRow) {
     halls.add(Hall.newBuilder().setId(hall).build());
-    place("utility-a", UTILITY);
-    place("utility-b", UTILITY);
-    group("utility-feeds", Redundancy.REDUNDANCY_2N, "utility-a", "utility-b");
+    place(plant + "utility-a", UTILITY);
+    place(plant + "utility-b", UTILITY);
+    group(
+        plant + "utility-feeds",
+        Redundancy.REDUNDANCY_2N,
+        plant + "utility-a",
+        plant + "utility-b");
     List<String> dryCoolers = new ArrayList<>();
     for (int d = 1; d <= 9; d++) {
-      String id = String.format("dry-cooler-%02d", d);
+      String id = plant + String.format("dry-cooler-%02d", d);
       place(id, DRY_COOLER);
       dryCoolers.add(id);
     }
-    group("dry-coolers", Redundancy.REDUNDANCY_N_PLUS_1, dryCoolers.toArray(new String[0]));
+    group(plant + "dry-coolers", Redundancy.REDUNDANCY_N_PLUS_1, dryCoolers.toArray(new String[0]));
     for (int r = 1; r <= rowCount; r++) {
       int pair = (r + 1) / 2;
       if (r % 2 == 1) {
         for (String side : List.of("a", "b")) {
-          place("transformer-" + side + pair, TRANSFORMER);
-          connect("utility-" + side, "out", "transformer-" + side + pair, "in");
+          place(plant + "transformer-" + side + pair, TRANSFORMER);
+          connect(plant + "utility-" + side, "out", plant + "transformer-" + side + pair, "in");
         }
         group(
-            "transformers-" + pair,
+            plant + "transformers-" + pair,
             Redundancy.REDUNDANCY_2N,
-            "transformer-a" + pair,
-            "transformer-b" + pair);
+            plant + "transformer-a" + pair,
+            plant + "transformer-b" + pair);
       }
       String row = String.format("%s.row-%02d", hall, r);
       rows.add(Row.newBuilder().setId(row).build());
       for (String side : List.of("a", "b")) {
         String ups = hall + ".ups-" + side + r;
         place(ups, UPS);
-        connect("transformer-" + side + pair, "out", ups, "in");
+        connect(plant + "transformer-" + side + pair, "out", ups, "in");
         for (int p = 1; p <= 2; p++) {
           String rpp = row + ".rpp-" + side + p;
           place(rpp, RPP);
@@ -153,7 +190,8 @@ final class HallDesign {
       for (int c = 1; c <= 3; c++) {
         cdus[c - 1] = row + ".cdu-" + c;
         place(cdus[c - 1], CDU);
-        for (String dryCooler : dryCoolers) {
+        for (int d = 0; d < dryCoolerLinks; d++) {
+          String dryCooler = dryCoolers.get((c - 1 + d) % dryCoolers.size());
           connect(dryCooler, "fw-supply", cdus[c - 1], "fw-supply");
           connect(cdus[c - 1], "fw-return", dryCooler, "fw-return");
         }
@@ -182,6 +220,11 @@ final class HallDesign {
         }
         for (String crah : crahs) {
           connect(crah, "air-supply", rack, "air-in");
+        }
+        for (int t = 1; t <= sensorsPerRack; t++) {
+          String sensor = rack + "-sensor-" + t;
+          place(sensor, SENSOR);
+          connect(sensor, "net", rack, "net");
         }
       }
     }

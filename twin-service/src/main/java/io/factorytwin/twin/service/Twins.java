@@ -27,6 +27,12 @@ public class Twins {
   /** The outcome of ApplyDesign. */
   public record Applied(RevisionRow revision, boolean newlyBuilt) {}
 
+  private static final long ACTIVE_REVISION_TTL_NANOS = 1_000_000_000L;
+
+  private record Active(String revisionId, long readAt) {}
+
+  private final Map<String, Active> active = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final TwinStore store;
   private final int cachedGraphs;
 
@@ -133,6 +139,7 @@ public class Twins {
     synchronized (graphs) {
       put(twinId + "/" + revisionId, graph);
     }
+    active.remove(twinId);
     return new Applied(revision(twinId, revisionId), true);
   }
 
@@ -154,6 +161,7 @@ public class Twins {
     } catch (SQLException e) {
       throw new DatabaseException(e);
     }
+    active.remove(twinId);
     return twin(twinId);
   }
 
@@ -170,7 +178,7 @@ public class Twins {
    */
   public TwinGraph graph(String twinId, String revisionId) {
     String revision =
-        revisionId == null || revisionId.isEmpty() ? twin(twinId).activeRevision() : revisionId;
+        revisionId == null || revisionId.isEmpty() ? activeRevision(twinId) : revisionId;
     String key = twinId + "/" + revision;
     synchronized (graphs) {
       TwinGraph cached = graphs.get(key);
@@ -189,6 +197,23 @@ public class Twins {
       put(key, graph);
     }
     return graph;
+  }
+
+  /**
+   * The active revision of a twin, read from the database at most once per {@link
+   * #ACTIVE_REVISION_TTL_NANOS}: queries and telemetry name the active revision on every call, and
+   * a database round trip each time would cost more than the query. A switch made by this process
+   * shows at once; one made by another replica within that time.
+   */
+  private String activeRevision(String twinId) {
+    long now = System.nanoTime();
+    Active cached = active.get(twinId);
+    if (cached != null && now - cached.readAt() < ACTIVE_REVISION_TTL_NANOS) {
+      return cached.revisionId();
+    }
+    String revision = twin(twinId).activeRevision();
+    active.put(twinId, new Active(revision, now));
+    return revision;
   }
 
   private void put(String key, TwinGraph graph) {
