@@ -10,8 +10,12 @@ import io.factorytwin.twin.graph.PointTemplate;
 import io.factorytwin.twin.graph.Traversal;
 import io.factorytwin.twin.graph.TwinGraph;
 import io.factorytwin.twin.service.DatabaseException;
+import io.factorytwin.twin.service.LiveState;
+import io.factorytwin.twin.service.LiveStates;
 import io.factorytwin.twin.service.MemoryFilter;
 import io.factorytwin.twin.service.MemoryFilter.Type;
+import io.factorytwin.twin.service.RollupHistory;
+import io.factorytwin.twin.service.RollupWriter;
 import io.factorytwin.twin.service.Setpoints;
 import io.factorytwin.twin.service.TwinStore.RevisionRow;
 import io.factorytwin.twin.service.TwinStore.TwinRow;
@@ -24,6 +28,8 @@ import io.factorytwin.twin.v1.ApplyDesignResponse;
 import io.factorytwin.twin.v1.ApplySetpointRequest;
 import io.factorytwin.twin.v1.AttributeValue;
 import io.factorytwin.twin.v1.EdgeKind;
+import io.factorytwin.twin.v1.GetHistoryRequest;
+import io.factorytwin.twin.v1.GetHistoryResponse;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
 import io.factorytwin.twin.v1.GetLatestValuesResponse;
 import io.factorytwin.twin.v1.GetNodeRequest;
@@ -31,7 +37,10 @@ import io.factorytwin.twin.v1.GetPointRequest;
 import io.factorytwin.twin.v1.GetTwinRequest;
 import io.factorytwin.twin.v1.GetTwinRevisionRequest;
 import io.factorytwin.twin.v1.GroupImpact;
+import io.factorytwin.twin.v1.HistoryBucket;
 import io.factorytwin.twin.v1.ImpactKind;
+import io.factorytwin.twin.v1.IngestRequest;
+import io.factorytwin.twin.v1.IngestResponse;
 import io.factorytwin.twin.v1.ListEdgesRequest;
 import io.factorytwin.twin.v1.ListEdgesResponse;
 import io.factorytwin.twin.v1.ListNodesRequest;
@@ -70,6 +79,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -77,11 +88,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The gRPC endpoint of twin-service. Methods not overridden here answer UNIMPLEMENTED, the
- * grpc-java default, with a message that names the method. Blocking: every method runs on a worker
- * thread, never on the event loop, because they read and write the database.
+ * grpc-java default, with a message that names the method. Every method but Ingest is @Blocking: it
+ * runs on a worker thread because it may read the database. Ingest controls its inbound flow by
+ * hand and hands its messages to the ingest executor, see {@link IngestStream}.
  */
 @GrpcService
-@Blocking
 public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
 
   private static final Pattern UUID =
@@ -122,27 +133,118 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
 
   private final Twins twins;
   private final Setpoints setpoints;
+  private final LiveStates states;
+  private final RollupWriter rollups;
+  private final ExecutorService ingestExecutor;
+  private final RollupHistory rollupHistory;
   private final String errorDomain;
   private final long maxDesignBytes;
 
   TwinGrpcService(
       Twins twins,
       Setpoints setpoints,
+      LiveStates states,
+      RollupWriter rollups,
+      RollupHistory rollupHistory,
       ServiceConfig config,
-      @ConfigProperty(name = "twin.apply.max-design-bytes") long maxDesignBytes) {
+      @ConfigProperty(name = "twin.apply.max-design-bytes") long maxDesignBytes,
+      @ConfigProperty(name = "twin.ingest.threads") int ingestThreads) {
     this.twins = twins;
     this.setpoints = setpoints;
+    this.states = states;
+    this.rollups = rollups;
+    this.rollupHistory = rollupHistory;
+    this.ingestExecutor =
+        Executors.newFixedThreadPool(
+            Math.max(1, ingestThreads),
+            Thread.ofPlatform().name("twin-ingest-", 0).daemon().factory());
     this.errorDomain = config.errorDomain();
     this.maxDesignBytes = maxDesignBytes;
   }
 
   @Override
+  @Blocking
   public StreamObserver<ApplyDesignRequest> applyDesign(
       StreamObserver<ApplyDesignResponse> response) {
     return new DesignUpload(response, twins, maxDesignBytes, errorDomain);
   }
 
   @Override
+  public StreamObserver<IngestRequest> ingest(StreamObserver<IngestResponse> response) {
+    return new IngestStream(response, states, rollups, ingestExecutor, errorDomain);
+  }
+
+  @Override
+  @Blocking
+  public void getHistory(GetHistoryRequest request, StreamObserver<GetHistoryResponse> response) {
+    Names.Child name = Names.child(request.getPoint(), "points", "point");
+    if (!request.hasTimeRange()
+        || !request.getTimeRange().hasStartTime()
+        || !request.getTimeRange().hasEndTime()) {
+      throw new InvalidArgumentException("time_range", "required: start_time and end_time");
+    }
+    Instant from = TwinMapper.instant(request.getTimeRange().getStartTime());
+    Instant to = TwinMapper.instant(request.getTimeRange().getEndTime());
+    if (!from.isBefore(to)) {
+      throw new InvalidArgumentException("time_range", "start_time must be before end_time");
+    }
+    long resolutionSeconds = request.getResolution().getSeconds();
+    if (request.getResolution().getNanos() != 0
+        || resolutionSeconds < 0
+        || resolutionSeconds % 60 != 0) {
+      throw new InvalidArgumentException(
+          "resolution", "must be 0 for raw samples or a whole number of minutes");
+    }
+    int size = request.getPageSize() == 0 ? 1000 : request.getPageSize();
+    if (size < 0) {
+      throw new InvalidArgumentException("page_size", "must not be negative");
+    }
+    size = Math.min(size, 10_000);
+    TwinGraph graph = twins.graph(name.twinId(), null);
+    int point = requirePoint(graph, name.id(), request.getPoint());
+    String fingerprint = "history|" + request.toBuilder().clearPageToken().clearPageSize().build();
+    String after = Pages.position(request.getPageToken(), fingerprint);
+    long start = from.toEpochMilli();
+    if (after != null) {
+      try {
+        start = Math.max(start, Long.parseLong(after));
+      } catch (NumberFormatException e) {
+        throw new InvalidArgumentException("page_token", "is not a token of this request");
+      }
+    }
+    List<HistoryBucket> buckets = new ArrayList<>();
+    if (resolutionSeconds == 0) {
+      LiveState state = states.existing(graph);
+      if (state != null) {
+        for (LiveState.Sample sample : state.history(point, start, to.toEpochMilli())) {
+          buckets.add(
+              HistoryBucket.newBuilder()
+                  .setStartFacilityTime(TwinMapper.timestamp(Instant.ofEpochMilli(sample.time())))
+                  .setMinValue(sample.value())
+                  .setMeanValue(sample.value())
+                  .setMaxValue(sample.value())
+                  .setCount(1)
+                  .build());
+        }
+      }
+    } else {
+      buckets.addAll(
+          rollupHistory.buckets(
+              name.twinId(), name.id(), start, to.toEpochMilli(), resolutionSeconds * 1000));
+    }
+    GetHistoryResponse.Builder builder = GetHistoryResponse.newBuilder();
+    for (int i = 0; i < buckets.size() && i < size; i++) {
+      builder.addBuckets(buckets.get(i));
+    }
+    if (buckets.size() > size) {
+      long next = TwinMapper.instant(buckets.get(size).getStartFacilityTime()).toEpochMilli();
+      builder.setNextPageToken(Pages.token(fingerprint, Long.toString(next)));
+    }
+    reply(response, builder.build());
+  }
+
+  @Override
+  @Blocking
   public void listTwins(ListTwinsRequest request, StreamObserver<ListTwinsResponse> response) {
     int size = Pages.size(request.getPageSize());
     Order order = order(request.getOrderBy(), List.of("name", "create_time"), "name");
@@ -169,6 +271,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void getTwin(GetTwinRequest request, StreamObserver<Twin> response) {
     String twinId = Names.twin(request.getName(), "name");
     TwinRow twin = twins.twin(twinId);
@@ -176,6 +279,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void listTwinRevisions(
       ListTwinRevisionsRequest request, StreamObserver<ListTwinRevisionsResponse> response) {
     String twinId = Names.twin(request.getParent(), "parent");
@@ -218,6 +322,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void getTwinRevision(
       GetTwinRevisionRequest request, StreamObserver<TwinRevision> response) {
     Names.Child name = Names.child(request.getName(), "revisions", "name");
@@ -226,6 +331,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void activateTwinRevision(
       ActivateTwinRevisionRequest request, StreamObserver<Twin> response) {
     Names.Child name = Names.child(request.getName(), "revisions", "name");
@@ -237,6 +343,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void getNode(GetNodeRequest request, StreamObserver<Node> response) {
     Names.Child name = Names.child(request.getName(), "nodes", "name");
     TwinGraph graph =
@@ -246,6 +353,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
     String twinId = Names.twin(request.getParent(), "parent");
     String revisionId = Names.revision(request.getRevision(), twinId, "revision");
@@ -286,6 +394,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void listEdges(ListEdgesRequest request, StreamObserver<ListEdgesResponse> response) {
     String twinId = Names.twin(request.getParent(), "parent");
     String revisionId = Names.revision(request.getRevision(), twinId, "revision");
@@ -332,6 +441,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void traverse(TraverseRequest request, StreamObserver<TraverseResponse> response) {
     Names.Child start = Names.child(request.getStartNode(), "nodes", "start_node");
     String revisionId = Names.revision(request.getRevision(), start.twinId(), "revision");
@@ -386,6 +496,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void analyzeImpact(
       AnalyzeImpactRequest request, StreamObserver<AnalyzeImpactResponse> response) {
     String twinId = Names.twin(request.getParent(), "parent");
@@ -458,6 +569,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void getPoint(GetPointRequest request, StreamObserver<Point> response) {
     Names.Child name = Names.child(request.getName(), "points", "name");
     TwinGraph graph =
@@ -472,6 +584,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void listPoints(ListPointsRequest request, StreamObserver<ListPointsResponse> response) {
     String twinId = Names.twin(request.getParent(), "parent");
     String revisionId = Names.revision(request.getRevision(), twinId, "revision");
@@ -497,6 +610,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void getLatestValues(
       GetLatestValuesRequest request, StreamObserver<GetLatestValuesResponse> response) {
     String twinId = Names.twin(request.getParent(), "parent");
@@ -538,6 +652,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void applySetpoint(ApplySetpointRequest request, StreamObserver<SetpointChange> response) {
     Names.Child name = Names.child(request.getPoint(), "points", "point");
     List<InvalidArgumentException.FieldViolation> violations = new ArrayList<>();
@@ -612,6 +727,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   @Override
+  @Blocking
   public void listSetpointHistory(
       ListSetpointHistoryRequest request, StreamObserver<ListSetpointHistoryResponse> response) {
     String twinId = Names.twin(request.getParent(), "parent");
@@ -695,6 +811,15 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   private PointValue latest(TwinGraph graph, int point, Map<String, Setpoints.Value> written) {
     String id = graph.pointId(point);
     PointValue.Builder value = PointValue.newBuilder().setPoint(Names.point(graph.twinId(), id));
+    LiveState state = states.existing(graph);
+    if (!graph.pointTemplate(point).isSetpoint() && state != null) {
+      long time = state.latestTime(point);
+      if (time != Long.MIN_VALUE) {
+        value
+            .setValue(state.latest(point))
+            .setFacilityTime(TwinMapper.timestamp(Instant.ofEpochMilli(time)));
+      }
+    }
     if (graph.pointTemplate(point).isSetpoint()) {
       Setpoints.Value stored = written.get(id);
       if (stored == null) {

@@ -1,0 +1,240 @@
+package io.factorytwin.twin.service;
+
+import io.factorytwin.twin.graph.PointTemplate;
+import io.factorytwin.twin.graph.TwinGraph;
+import io.factorytwin.twin.v1.IngestRejectReason;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The live values of one twin revision, held by the replica that owns the twin: the latest value of
+ * every point, a ring of recent samples per point, the open one-minute roll-up of every point, and
+ * the facility clock. Arrays are indexed by point number (see {@link TwinGraph}), so a million
+ * points cost no object per point.
+ *
+ * <p>Writers hold the monitor of this object; readers read single array slots without it, which
+ * shows each value either before or after a write.
+ *
+ * <p>History times are stored as int milliseconds from {@link #base}, the first sample's facility
+ * time minus one day, which covers about 23 days of facility time ahead; a sample beyond that
+ * updates the latest value and its roll-up but is not kept in the raw history.
+ */
+public final class LiveState {
+
+  /** A closed one-minute roll-up, waiting to be written. */
+  public record Rollup(
+      int point, long minuteStartMillis, double min, double mean, double max, int count) {}
+
+  /** Sink of closed roll-ups; blocks when the writer is behind, which slows ingest. */
+  public interface RollupSink {
+    void accept(LiveState state, List<Rollup> rollups) throws InterruptedException;
+  }
+
+  private static final long MINUTE_MS = 60_000;
+  private static final long DAY_MS = 86_400_000;
+
+  private final TwinGraph graph;
+  private final int capacity;
+  private final long maxAgeMs;
+  private final long maxAheadMs;
+
+  private final double[] latest;
+  private final long[] latestTime;
+  private final float[] historyValues;
+  private final int[] historyTimes;
+  private final int[] historyNext;
+  private final int[] historyCount;
+
+  private final int[] openMinute;
+  private final double[] minuteMin;
+  private final double[] minuteMax;
+  private final double[] minuteSum;
+  private final int[] minuteCount;
+
+  private long base = Long.MIN_VALUE;
+  private volatile long facilityClock = Long.MIN_VALUE;
+  private long sweptMinute = Long.MIN_VALUE;
+  private long accepted;
+
+  public LiveState(TwinGraph graph, int historySamples, long maxAgeMs, long maxAheadMs) {
+    this.graph = graph;
+    this.capacity = historySamples;
+    this.maxAgeMs = maxAgeMs;
+    this.maxAheadMs = maxAheadMs;
+    int points = graph.pointCount();
+    latest = new double[points];
+    latestTime = new long[points];
+    Arrays.fill(latestTime, Long.MIN_VALUE);
+    historyValues = new float[points * historySamples];
+    historyTimes = new int[points * historySamples];
+    historyNext = new int[points];
+    historyCount = new int[points];
+    openMinute = new int[points];
+    Arrays.fill(openMinute, Integer.MIN_VALUE);
+    minuteMin = new double[points];
+    minuteMax = new double[points];
+    minuteSum = new double[points];
+    minuteCount = new int[points];
+  }
+
+  public TwinGraph graph() {
+    return graph;
+  }
+
+  /** The facility clock in epoch milliseconds, or Long.MIN_VALUE before the first sample. */
+  public long facilityClock() {
+    return facilityClock;
+  }
+
+  public long acceptedSamples() {
+    return accepted;
+  }
+
+  /** The latest value, or NaN when the point has none. */
+  public double latest(int point) {
+    return latestTime[point] == Long.MIN_VALUE ? Double.NaN : latest[point];
+  }
+
+  /** Facility time of the latest value, or Long.MIN_VALUE when the point has none. */
+  public long latestTime(int point) {
+    return latestTime[point];
+  }
+
+  /**
+   * Checks and stores one sample; the caller holds this object's monitor. Returns null when
+   * accepted, else the reason.
+   */
+  public IngestRejectReason offer(int point, double value, long time, List<Rollup> closed) {
+    if (!Double.isFinite(value)) {
+      return IngestRejectReason.INGEST_REJECT_REASON_NON_FINITE;
+    }
+    PointTemplate template = graph.pointTemplate(point);
+    if (value < template.physicalMin() || value > template.physicalMax()) {
+      return IngestRejectReason.INGEST_REJECT_REASON_OUT_OF_PHYSICAL_RANGE;
+    }
+    long clock = facilityClock;
+    if (clock != Long.MIN_VALUE) {
+      if (time < clock - maxAgeMs) {
+        return IngestRejectReason.INGEST_REJECT_REASON_STALE;
+      }
+      if (time > clock + maxAheadMs) {
+        return IngestRejectReason.INGEST_REJECT_REASON_TOO_FAR_AHEAD;
+      }
+    }
+    long previous = latestTime[point];
+    if (previous != Long.MIN_VALUE) {
+      if (time == previous) {
+        return IngestRejectReason.INGEST_REJECT_REASON_DUPLICATE;
+      }
+      if (time < previous) {
+        return IngestRejectReason.INGEST_REJECT_REASON_OUT_OF_ORDER;
+      }
+    }
+    int minute = (int) Math.floorDiv(time, MINUTE_MS);
+    if (openMinute[point] != Integer.MIN_VALUE && minute < openMinute[point]) {
+      // The sweep already closed this point's minute: a late sample would write its roll-up twice.
+      return IngestRejectReason.INGEST_REJECT_REASON_OUT_OF_ORDER;
+    }
+    latest[point] = value;
+    latestTime[point] = time;
+    if (base == Long.MIN_VALUE) {
+      base = time - DAY_MS;
+    }
+    long offset = time - base;
+    if (offset >= 0 && offset <= Integer.MAX_VALUE) {
+      int slot = point * capacity + historyNext[point];
+      historyValues[slot] = (float) value;
+      historyTimes[slot] = (int) offset;
+      historyNext[point] = (historyNext[point] + 1) % capacity;
+      if (historyCount[point] < capacity) {
+        historyCount[point]++;
+      }
+    }
+    if (minute != openMinute[point]) {
+      close(point, closed);
+      openMinute[point] = minute;
+      minuteMin[point] = value;
+      minuteMax[point] = value;
+      minuteSum[point] = value;
+      minuteCount[point] = 1;
+    } else {
+      minuteMin[point] = Math.min(minuteMin[point], value);
+      minuteMax[point] = Math.max(minuteMax[point], value);
+      minuteSum[point] += value;
+      minuteCount[point]++;
+    }
+    if (clock == Long.MIN_VALUE || time > clock) {
+      facilityClock = time;
+    }
+    accepted++;
+    return null;
+  }
+
+  /**
+   * Closes every open minute that ended more than one minute before the facility clock, so a point
+   * that stops reporting still has its roll-up written within the next minute. The caller holds
+   * this object's monitor.
+   */
+  public void sweep(List<Rollup> closed) {
+    long clock = facilityClock;
+    if (clock == Long.MIN_VALUE) {
+      return;
+    }
+    long clockMinute = Math.floorDiv(clock, MINUTE_MS);
+    if (clockMinute <= sweptMinute) {
+      return;
+    }
+    sweptMinute = clockMinute;
+    for (int point = 0; point < openMinute.length; point++) {
+      if (minuteCount[point] > 0 && openMinute[point] < clockMinute - 1) {
+        close(point, closed);
+      }
+    }
+  }
+
+  /** Closes every open minute, at shutdown or when ownership moves. */
+  public void closeAll(List<Rollup> closed) {
+    for (int point = 0; point < openMinute.length; point++) {
+      close(point, closed);
+    }
+  }
+
+  private void close(int point, List<Rollup> closed) {
+    if (minuteCount[point] == 0) {
+      return;
+    }
+    closed.add(
+        new Rollup(
+            point,
+            openMinute[point] * MINUTE_MS,
+            minuteMin[point],
+            minuteSum[point] / minuteCount[point],
+            minuteMax[point],
+            minuteCount[point]));
+    minuteCount[point] = 0;
+  }
+
+  /** One raw sample of the history. */
+  public record Sample(long time, double value) {}
+
+  /** Raw samples of a point in [from, to), oldest first. */
+  public synchronized List<Sample> history(int point, long from, long to) {
+    List<Sample> samples = new ArrayList<>();
+    int count = historyCount[point];
+    int first = (historyNext[point] - count + capacity) % capacity;
+    for (int i = 0; i < count; i++) {
+      int slot = point * capacity + (first + i) % capacity;
+      long time = base + historyTimes[slot];
+      if (time >= from && time < to) {
+        samples.add(new Sample(time, historyValues[slot]));
+      }
+    }
+    return samples;
+  }
+
+  /** Number of raw samples held for a point. */
+  public int historySize(int point) {
+    return historyCount[point];
+  }
+}

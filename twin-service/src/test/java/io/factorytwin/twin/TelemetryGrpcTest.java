@@ -1,0 +1,297 @@
+package io.factorytwin.twin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.factorytwin.common.v1.TimeRange;
+import io.factorytwin.testing.GrpcClients;
+import io.factorytwin.testing.PostgresDatabase;
+import io.factorytwin.testing.StatusDetails;
+import io.factorytwin.testing.TestKeys;
+import io.factorytwin.twin.service.RollupWriter;
+import io.factorytwin.twin.v1.BatchAck;
+import io.factorytwin.twin.v1.GetHistoryRequest;
+import io.factorytwin.twin.v1.GetLatestValuesRequest;
+import io.factorytwin.twin.v1.HistoryBucket;
+import io.factorytwin.twin.v1.IngestHeader;
+import io.factorytwin.twin.v1.IngestRejectReason;
+import io.factorytwin.twin.v1.IngestRequest;
+import io.factorytwin.twin.v1.IngestResponse;
+import io.factorytwin.twin.v1.PointRegistration;
+import io.factorytwin.twin.v1.PointValue;
+import io.factorytwin.twin.v1.RegisterPoints;
+import io.factorytwin.twin.v1.RegisterPointsAck;
+import io.factorytwin.twin.v1.RejectCount;
+import io.factorytwin.twin.v1.TelemetryBatch;
+import io.factorytwin.twin.v1.TwinServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(PostgresDatabase.class)
+@WithTestResource(TestKeys.class)
+class TelemetryGrpcTest {
+
+  /** 2026-06-01T00:00:00Z in epoch milliseconds, a minute boundary. */
+  private static final long T0 = 1_780_272_000_000L;
+
+  @ConfigProperty(name = "quarkus.http.test-port")
+  int port;
+
+  @Inject RollupWriter rollups;
+
+  private ManagedChannel channel;
+  private TwinClient twin;
+
+  @BeforeEach
+  void connect() {
+    channel = GrpcClients.channel(port);
+    twin = new TwinClient(channel);
+  }
+
+  @AfterEach
+  void disconnect() {
+    GrpcClients.close(channel);
+  }
+
+  private String newTwin() {
+    String twinId = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    twin.apply(
+        HallDesign.of(2).stream(twinId, "designs/reference-hall/revisions/a", 500, false), true);
+    return twinId;
+  }
+
+  /** A bidirectional Ingest stream driven message by message. */
+  private final class Stream implements AutoCloseable {
+    final LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    final StreamObserver<IngestRequest> requests;
+
+    Stream() {
+      requests =
+          TwinServiceGrpc.newStub(channel)
+              .withCallCredentials(
+                  GrpcClients.bearer(TestKeys.token("bms-gateway", "telemetry-writer")))
+              .ingest(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(IngestResponse value) {
+                      received.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                      received.add(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                      received.add("completed");
+                    }
+                  });
+    }
+
+    Object send(IngestRequest message) throws InterruptedException {
+      requests.onNext(message);
+      Object reply = received.poll(30, TimeUnit.SECONDS);
+      assertThat(reply).as("a reply to " + message.getMessageCase()).isNotNull();
+      return reply;
+    }
+
+    @Override
+    public void close() {
+      requests.onCompleted();
+    }
+  }
+
+  private static IngestRequest header(String twinId) {
+    return IngestRequest.newBuilder()
+        .setHeader(IngestHeader.newBuilder().setTwin("twins/" + twinId).setSource("test-bms"))
+        .build();
+  }
+
+  private static IngestRequest register(Map<Integer, String> bindings) {
+    RegisterPoints.Builder register = RegisterPoints.newBuilder().setSequence(1);
+    bindings.forEach(
+        (handle, point) ->
+            register.addRegistrations(
+                PointRegistration.newBuilder().setHandle(handle).setPointId(point)));
+    return IngestRequest.newBuilder().setRegisterPoints(register).build();
+  }
+
+  private static IngestRequest batch(long sequence, int[] handles, double[] values, long[] times) {
+    TelemetryBatch.Builder batch = TelemetryBatch.newBuilder().setSequence(sequence);
+    for (int i = 0; i < handles.length; i++) {
+      batch.addHandles(handles[i]).addValues(values[i]).addFacilityTimeUnixMs(times[i]);
+    }
+    return IngestRequest.newBuilder().setBatch(batch).build();
+  }
+
+  private static final String RACK_POWER = "hall-1.row-01.rack-01.rack-power";
+  private static final String CDU_SUPPLY =
+      "hall-1.row-01.cdu-1.liquid-temperature.secondary-supply";
+
+  @Test
+  void ingest_keepsTheGoodSamples_andCountsTheBadOnes() throws Exception {
+    String twinId = newTwin();
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      RegisterPointsAck registered =
+          ((IngestResponse)
+                  stream.send(
+                      register(
+                          Map.of(
+                              1,
+                              RACK_POWER,
+                              2,
+                              CDU_SUPPLY,
+                              3,
+                              "hall-1.row-01.cdu-1.pump-speed-sp",
+                              4,
+                              "hall-1.row-01.rack-01.no-such-point"))))
+              .getRegisterPointsAck();
+      BatchAck ack =
+          ((IngestResponse)
+                  stream.send(
+                      batch(
+                          7,
+                          new int[] {1, 2, 1, 2, 9, 1, 2},
+                          new double[] {118.5, 31.2, Double.NaN, 900, 5, 117.0, 31.4},
+                          new long[] {
+                            T0 + 1000, T0 + 1000, T0 + 2000, T0 + 2000, T0 + 2000, T0 + 500,
+                            T0 + 1000
+                          })))
+              .getBatchAck();
+
+      assertThat(registered.getRegisteredCount()).isEqualTo(2);
+      assertThat(registered.getRejectedList())
+          .extracting(r -> r.getHandle() + ":" + r.getReason())
+          .containsExactlyInAnyOrder(
+              "3:" + IngestRejectReason.INGEST_REJECT_REASON_NOT_A_SENSOR,
+              "4:" + IngestRejectReason.INGEST_REJECT_REASON_UNKNOWN_POINT);
+      assertThat(ack.getSequence()).isEqualTo(7);
+      assertThat(ack.getAcceptedCount()).isEqualTo(2);
+      assertThat(ack.getRejectedCount()).isEqualTo(5);
+      assertThat(
+              ack.getRejectCountsList().stream()
+                  .collect(Collectors.toMap(RejectCount::getReason, RejectCount::getCount)))
+          .containsOnly(
+              Map.entry(IngestRejectReason.INGEST_REJECT_REASON_NON_FINITE, 1),
+              Map.entry(IngestRejectReason.INGEST_REJECT_REASON_OUT_OF_PHYSICAL_RANGE, 1),
+              Map.entry(IngestRejectReason.INGEST_REJECT_REASON_UNKNOWN_HANDLE, 1),
+              Map.entry(IngestRejectReason.INGEST_REJECT_REASON_OUT_OF_ORDER, 1),
+              Map.entry(IngestRejectReason.INGEST_REJECT_REASON_DUPLICATE, 1));
+      assertThat(ack.getRejectedSamplesList())
+          .extracting(s -> s.getIndex())
+          .containsExactly(2, 3, 4, 5, 6);
+    }
+    List<PointValue> latest =
+        twin.reader
+            .getLatestValues(
+                GetLatestValuesRequest.newBuilder()
+                    .setParent("twins/" + twinId)
+                    .addPoints("twins/" + twinId + "/points/" + RACK_POWER)
+                    .addPoints("twins/" + twinId + "/points/" + CDU_SUPPLY)
+                    .addPoints("twins/" + twinId + "/points/hall-1.row-02.rack-01.rack-power")
+                    .build())
+            .getValuesList();
+    assertThat(latest.get(0).getValue()).isEqualTo(118.5);
+    assertThat(latest.get(0).getFacilityTime().getSeconds()).isEqualTo((T0 + 1000) / 1000);
+    assertThat(latest.get(1).getValue()).isEqualTo(31.2);
+    assertThat(latest.get(2).hasValue()).isFalse();
+  }
+
+  @Test
+  void ingest_writesOneMinuteRollups_andServesHistory() throws Exception {
+    String twinId = newTwin();
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      stream.send(register(Map.of(1, RACK_POWER, 2, CDU_SUPPLY)));
+      // Minute 0: rack power 100, 110, 120; minute 1: 130; then the CDU moves the clock to
+      // minute 3, which closes the rack's minute 1 by the sweep although the rack went quiet.
+      stream.send(
+          batch(
+              1,
+              new int[] {1, 1, 1},
+              new double[] {100, 110, 120},
+              new long[] {T0 + 10_000, T0 + 20_000, T0 + 30_000}));
+      stream.send(
+          batch(
+              2, new int[] {1, 2}, new double[] {130, 30}, new long[] {T0 + 70_000, T0 + 70_000}));
+      stream.send(batch(3, new int[] {2}, new double[] {31}, new long[] {T0 + 185_000}));
+    }
+    assertThat(rollups.drain(10_000)).isTrue();
+    GetHistoryRequest.Builder request =
+        GetHistoryRequest.newBuilder()
+            .setPoint("twins/" + twinId + "/points/" + RACK_POWER)
+            .setTimeRange(
+                TimeRange.newBuilder()
+                    .setStartTime(Timestamp.newBuilder().setSeconds(T0 / 1000))
+                    .setEndTime(Timestamp.newBuilder().setSeconds(T0 / 1000 + 600)));
+
+    List<HistoryBucket> minutes =
+        twin.reader
+            .getHistory(request.setResolution(Duration.newBuilder().setSeconds(60)).build())
+            .getBucketsList();
+    List<HistoryBucket> fiveMinutes =
+        twin.reader
+            .getHistory(request.setResolution(Duration.newBuilder().setSeconds(300)).build())
+            .getBucketsList();
+    List<HistoryBucket> raw =
+        twin.reader
+            .getHistory(request.setResolution(Duration.getDefaultInstance()).build())
+            .getBucketsList();
+    StatusRuntimeException badResolution =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                twin.reader.getHistory(
+                    request.setResolution(Duration.newBuilder().setSeconds(90)).build()));
+
+    assertThat(minutes).hasSize(2);
+    assertThat(minutes.get(0).getStartFacilityTime().getSeconds()).isEqualTo(T0 / 1000);
+    assertThat(minutes.get(0).getMinValue()).isEqualTo(100.0);
+    assertThat(minutes.get(0).getMeanValue()).isEqualTo(110.0);
+    assertThat(minutes.get(0).getMaxValue()).isEqualTo(120.0);
+    assertThat(minutes.get(0).getCount()).isEqualTo(3);
+    assertThat(minutes.get(1).getMeanValue()).isEqualTo(130.0);
+    assertThat(fiveMinutes)
+        .singleElement()
+        .satisfies(
+            bucket -> {
+              assertThat(bucket.getCount()).isEqualTo(4);
+              assertThat(bucket.getMeanValue()).isEqualTo(115.0);
+            });
+    assertThat(raw)
+        .extracting(HistoryBucket::getMeanValue)
+        .containsExactly(100.0, 110.0, 120.0, 130.0);
+    assertThat(StatusDetails.fields(badResolution)).containsExactly("resolution");
+  }
+
+  @Test
+  void ingest_withoutHeader_failsTheStream() throws Exception {
+    try (Stream stream = new Stream()) {
+      Object reply = stream.send(batch(1, new int[] {1}, new double[] {1}, new long[] {T0}));
+
+      assertThat(reply).isInstanceOf(StatusRuntimeException.class);
+      StatusRuntimeException failure = (StatusRuntimeException) reply;
+      assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(StatusDetails.fields(failure)).containsExactly("header");
+    }
+  }
+}
