@@ -9,7 +9,9 @@ import io.factorytwin.testing.GrpcClients;
 import io.factorytwin.testing.PostgresDatabase;
 import io.factorytwin.testing.StatusDetails;
 import io.factorytwin.testing.TestKeys;
+import io.factorytwin.twin.service.InsightStore;
 import io.factorytwin.twin.service.RollupWriter;
+import io.factorytwin.twin.v1.AcknowledgeInsightRequest;
 import io.factorytwin.twin.v1.BatchAck;
 import io.factorytwin.twin.v1.GetHistoryRequest;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
@@ -18,6 +20,8 @@ import io.factorytwin.twin.v1.IngestHeader;
 import io.factorytwin.twin.v1.IngestRejectReason;
 import io.factorytwin.twin.v1.IngestRequest;
 import io.factorytwin.twin.v1.IngestResponse;
+import io.factorytwin.twin.v1.Insight;
+import io.factorytwin.twin.v1.ListInsightsRequest;
 import io.factorytwin.twin.v1.PointRegistration;
 import io.factorytwin.twin.v1.PointValue;
 import io.factorytwin.twin.v1.RegisterPoints;
@@ -55,6 +59,8 @@ class TelemetryGrpcTest {
   int port;
 
   @Inject RollupWriter rollups;
+
+  @Inject InsightStore insightStore;
 
   private ManagedChannel channel;
   private TwinClient twin;
@@ -281,6 +287,100 @@ class TelemetryGrpcTest {
         .extracting(HistoryBucket::getMeanValue)
         .containsExactly(100.0, 110.0, 120.0, 130.0);
     assertThat(StatusDetails.fields(badResolution)).containsExactly("resolution");
+  }
+
+  private List<Insight> insights(String twinId) throws InterruptedException {
+    insightStore.drain();
+    return twin.reader
+        .listInsights(ListInsightsRequest.newBuilder().setParent("twins/" + twinId).build())
+        .getInsightsList();
+  }
+
+  @Test
+  void insight_opensAfterItsDuration_holdsInTheHysteresis_andResolvesPastIt() throws Exception {
+    String twinId = newTwin();
+    List<Insight> beforeDuration;
+    List<Insight> opened;
+    List<Insight> inBand;
+    Insight acknowledged;
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      stream.send(register(Map.of(2, CDU_SUPPLY)));
+      // The CDU's spec allows 45 °C; the rule waits 60 s of facility time and resolves below 44.
+      stream.send(
+          batch(1, new int[] {2, 2}, new double[] {46, 46.5}, new long[] {T0, T0 + 30_000}));
+      beforeDuration = insights(twinId);
+      stream.send(batch(2, new int[] {2}, new double[] {47}, new long[] {T0 + 61_000}));
+      opened = insights(twinId);
+      acknowledged =
+          twin.operator.acknowledgeInsight(
+              AcknowledgeInsightRequest.newBuilder()
+                  .setName(opened.get(0).getName())
+                  .setEtag(opened.get(0).getEtag())
+                  .setComment("raising pump speed")
+                  .build());
+      stream.send(batch(3, new int[] {2}, new double[] {44.5}, new long[] {T0 + 90_000}));
+      inBand = insights(twinId);
+      stream.send(batch(4, new int[] {2}, new double[] {43.9}, new long[] {T0 + 120_000}));
+    }
+    List<Insight> resolved = insights(twinId);
+    StatusRuntimeException ackResolved =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                twin.operator.acknowledgeInsight(
+                    AcknowledgeInsightRequest.newBuilder()
+                        .setName(resolved.get(0).getName())
+                        .setEtag(resolved.get(0).getEtag())
+                        .build()));
+
+    assertThat(beforeDuration).isEmpty();
+    assertThat(opened)
+        .singleElement()
+        .satisfies(
+            insight -> {
+              assertThat(insight.getState()).isEqualTo(Insight.State.STATE_OPEN);
+              assertThat(insight.getRule()).isEqualTo("tcs-supply-temperature-high");
+              assertThat(insight.getSummary())
+                  .isEqualTo("cdu-1 secondary supply temperature too high");
+              assertThat(insight.getThresholdValue()).isEqualTo(45.0);
+              assertThat(insight.getFirstSeenFacilityTime().getSeconds()).isEqualTo(T0 / 1000);
+              assertThat(insight.getLastSeenFacilityTime().getSeconds())
+                  .isEqualTo((T0 + 61_000) / 1000);
+            });
+    assertThat(acknowledged.getState()).isEqualTo(Insight.State.STATE_ACKNOWLEDGED);
+    assertThat(acknowledged.getAcknowledgedBy()).isEqualTo("operator-1");
+    assertThat(inBand)
+        .singleElement()
+        .satisfies(
+            insight -> assertThat(insight.getState()).isEqualTo(Insight.State.STATE_ACKNOWLEDGED));
+    assertThat(resolved)
+        .singleElement()
+        .satisfies(
+            insight -> {
+              assertThat(insight.getState()).isEqualTo(Insight.State.STATE_RESOLVED);
+              assertThat(insight.getResolveFacilityTime().getSeconds())
+                  .isEqualTo((T0 + 120_000) / 1000);
+            });
+    assertThat(ackResolved.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+  }
+
+  @Test
+  void insight_conditionBrokenBeforeItsDuration_opensNothing() throws Exception {
+    String twinId = newTwin();
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      stream.send(register(Map.of(2, CDU_SUPPLY)));
+      // Above the limit twice, but a sample inside it in between restarts the 60 s.
+      stream.send(
+          batch(
+              1,
+              new int[] {2, 2, 2, 2},
+              new double[] {46, 44.9, 46, 46},
+              new long[] {T0, T0 + 40_000, T0 + 50_000, T0 + 100_000}));
+    }
+
+    assertThat(insights(twinId)).isEmpty();
   }
 
   @Test

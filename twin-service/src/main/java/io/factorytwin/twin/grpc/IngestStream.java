@@ -3,6 +3,7 @@ package io.factorytwin.twin.grpc;
 import io.factorytwin.support.error.ErrorTable;
 import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.twin.graph.TwinGraph;
+import io.factorytwin.twin.service.InsightStore;
 import io.factorytwin.twin.service.LiveState;
 import io.factorytwin.twin.service.LiveStates;
 import io.factorytwin.twin.service.RollupWriter;
@@ -46,6 +47,7 @@ final class IngestStream implements StreamObserver<IngestRequest> {
   private final ServerCallStreamObserver<IngestResponse> response;
   private final LiveStates states;
   private final RollupWriter rollups;
+  private final InsightStore insights;
   private final ExecutorService executor;
   private final String errorDomain;
 
@@ -59,11 +61,13 @@ final class IngestStream implements StreamObserver<IngestRequest> {
       StreamObserver<IngestResponse> response,
       LiveStates states,
       RollupWriter rollups,
+      InsightStore insights,
       ExecutorService executor,
       String errorDomain) {
     this.response = (ServerCallStreamObserver<IngestResponse>) response;
     this.states = states;
     this.rollups = rollups;
+    this.insights = insights;
     this.executor = executor;
     this.errorDomain = errorDomain;
     this.response.disableAutoRequest();
@@ -223,6 +227,7 @@ final class IngestStream implements StreamObserver<IngestRequest> {
     int[] rejected = new int[IngestRejectReason.values().length];
     BatchAck.Builder ack = BatchAck.newBuilder().setSequence(batch.getSequence());
     List<LiveState.Rollup> closed = new ArrayList<>();
+    List<LiveState.InsightEvent> events = new ArrayList<>();
     int accepted = 0;
     synchronized (state) {
       for (int i = 0; i < size; i++) {
@@ -231,7 +236,8 @@ final class IngestStream implements StreamObserver<IngestRequest> {
         IngestRejectReason reason =
             point < 0
                 ? IngestRejectReason.INGEST_REJECT_REASON_UNKNOWN_HANDLE
-                : state.offer(point, batch.getValues(i), batch.getFacilityTimeUnixMs(i), closed);
+                : state.offer(
+                    point, batch.getValues(i), batch.getFacilityTimeUnixMs(i), closed, events);
         if (reason == null) {
           accepted++;
           continue;
@@ -246,6 +252,7 @@ final class IngestStream implements StreamObserver<IngestRequest> {
     }
     // Outside the state's lock: waiting here for the writer holds back only this stream.
     rollups.accept(state, closed);
+    insights.record(graph, events);
     int rejectedTotal = 0;
     for (IngestRejectReason reason : IngestRejectReason.values()) {
       if (reason != IngestRejectReason.UNRECOGNIZED && rejected[reason.getNumber()] > 0) {

@@ -10,6 +10,7 @@ import io.factorytwin.twin.graph.PointTemplate;
 import io.factorytwin.twin.graph.Traversal;
 import io.factorytwin.twin.graph.TwinGraph;
 import io.factorytwin.twin.service.DatabaseException;
+import io.factorytwin.twin.service.InsightStore;
 import io.factorytwin.twin.service.LiveState;
 import io.factorytwin.twin.service.LiveStates;
 import io.factorytwin.twin.service.MemoryFilter;
@@ -20,6 +21,7 @@ import io.factorytwin.twin.service.Setpoints;
 import io.factorytwin.twin.service.TwinStore.RevisionRow;
 import io.factorytwin.twin.service.TwinStore.TwinRow;
 import io.factorytwin.twin.service.Twins;
+import io.factorytwin.twin.v1.AcknowledgeInsightRequest;
 import io.factorytwin.twin.v1.ActivateTwinRevisionRequest;
 import io.factorytwin.twin.v1.AnalyzeImpactRequest;
 import io.factorytwin.twin.v1.AnalyzeImpactResponse;
@@ -30,6 +32,7 @@ import io.factorytwin.twin.v1.AttributeValue;
 import io.factorytwin.twin.v1.EdgeKind;
 import io.factorytwin.twin.v1.GetHistoryRequest;
 import io.factorytwin.twin.v1.GetHistoryResponse;
+import io.factorytwin.twin.v1.GetInsightRequest;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
 import io.factorytwin.twin.v1.GetLatestValuesResponse;
 import io.factorytwin.twin.v1.GetNodeRequest;
@@ -41,8 +44,11 @@ import io.factorytwin.twin.v1.HistoryBucket;
 import io.factorytwin.twin.v1.ImpactKind;
 import io.factorytwin.twin.v1.IngestRequest;
 import io.factorytwin.twin.v1.IngestResponse;
+import io.factorytwin.twin.v1.Insight;
 import io.factorytwin.twin.v1.ListEdgesRequest;
 import io.factorytwin.twin.v1.ListEdgesResponse;
+import io.factorytwin.twin.v1.ListInsightsRequest;
+import io.factorytwin.twin.v1.ListInsightsResponse;
 import io.factorytwin.twin.v1.ListNodesRequest;
 import io.factorytwin.twin.v1.ListNodesResponse;
 import io.factorytwin.twin.v1.ListPointsRequest;
@@ -137,6 +143,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   private final RollupWriter rollups;
   private final ExecutorService ingestExecutor;
   private final RollupHistory rollupHistory;
+  private final InsightStore insights;
   private final String errorDomain;
   private final long maxDesignBytes;
 
@@ -146,6 +153,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
       LiveStates states,
       RollupWriter rollups,
       RollupHistory rollupHistory,
+      InsightStore insights,
       ServiceConfig config,
       @ConfigProperty(name = "twin.apply.max-design-bytes") long maxDesignBytes,
       @ConfigProperty(name = "twin.ingest.threads") int ingestThreads) {
@@ -154,6 +162,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     this.states = states;
     this.rollups = rollups;
     this.rollupHistory = rollupHistory;
+    this.insights = insights;
     this.ingestExecutor =
         Executors.newFixedThreadPool(
             Math.max(1, ingestThreads),
@@ -171,7 +180,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
 
   @Override
   public StreamObserver<IngestRequest> ingest(StreamObserver<IngestResponse> response) {
-    return new IngestStream(response, states, rollups, ingestExecutor, errorDomain);
+    return new IngestStream(response, states, rollups, insights, ingestExecutor, errorDomain);
   }
 
   @Override
@@ -241,6 +250,97 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
       builder.setNextPageToken(Pages.token(fingerprint, Long.toString(next)));
     }
     reply(response, builder.build());
+  }
+
+  private static final Map<String, Type> INSIGHT_FIELDS =
+      Map.of(
+          "state", Type.ENUM,
+          "severity", Type.ENUM,
+          "rule", Type.TEXT,
+          "rule_kind", Type.ENUM,
+          "node", Type.TEXT,
+          "point", Type.TEXT,
+          "last_seen_facility_time", Type.TEXT);
+
+  @Override
+  @Blocking
+  public void listInsights(
+      ListInsightsRequest request, StreamObserver<ListInsightsResponse> response) {
+    String twinId = Names.twin(request.getParent(), "parent");
+    int size = Pages.size(request.getPageSize());
+    Order order =
+        order(
+            request.getOrderBy(),
+            List.of("last_seen_facility_time", "first_seen_facility_time", "severity", "name"),
+            "last_seen_facility_time desc");
+    twins.twin(twinId);
+    Predicate<InsightStore.Row> filter =
+        MemoryFilter.compile(
+            "filter",
+            request.getFilter(),
+            INSIGHT_FIELDS,
+            (row, field) ->
+                switch (field) {
+                  case "state" -> Insight.State.forNumber(row.state()).name();
+                  case "severity" -> Insight.Severity.forNumber(row.severity()).name();
+                  case "rule" -> row.rule();
+                  case "rule_kind" -> Insight.RuleKind.forNumber(row.ruleKind()).name();
+                  case "node" -> Names.node(twinId, row.nodeId());
+                  case "point" -> Names.point(twinId, row.pointId());
+                  default -> row.lastSeen().toString();
+                });
+    Function<InsightStore.Row, String> key =
+        switch (order.field()) {
+          case "name" -> InsightStore.Row::id;
+          case "severity" -> row -> row.severity() + "|" + row.id();
+          case "first_seen_facility_time" ->
+              row -> String.format("%020d", row.firstSeen().toEpochMilli()) + "|" + row.id();
+          default -> row -> String.format("%020d", row.lastSeen().toEpochMilli()) + "|" + row.id();
+        };
+    List<InsightStore.Row> rows =
+        insights.list(twinId).stream()
+            .filter(filter)
+            .sorted(comparator(key, order.descending()))
+            .toList();
+    InMemoryPage<InsightStore.Row> page =
+        InMemoryPage.of(
+            rows,
+            key,
+            order.descending(),
+            request.getPageToken(),
+            "insights|" + twinId + "|" + request.getFilter() + "|" + order,
+            size);
+    ListInsightsResponse.Builder builder = ListInsightsResponse.newBuilder();
+    page.items().forEach(row -> builder.addInsights(TwinMapper.insight(row)));
+    reply(response, builder.setNextPageToken(page.nextToken()).build());
+  }
+
+  @Override
+  @Blocking
+  public void getInsight(GetInsightRequest request, StreamObserver<Insight> response) {
+    Names.Child name = Names.child(request.getName(), "insights", "name");
+    reply(response, TwinMapper.insight(insights.get(name.twinId(), name.id())));
+  }
+
+  @Override
+  @Blocking
+  public void acknowledgeInsight(
+      AcknowledgeInsightRequest request, StreamObserver<Insight> response) {
+    Names.Child name = Names.child(request.getName(), "insights", "name");
+    if (request.getEtag().isEmpty()) {
+      throw new InvalidArgumentException("etag", "required: the insight's current etag");
+    }
+    if (request.getComment().length() > 4096) {
+      throw new InvalidArgumentException("comment", "at most 4096 characters");
+    }
+    InsightStore.Row row =
+        insights.acknowledge(
+            name.twinId(),
+            name.id(),
+            request.getEtag(),
+            Caller.current().subject(),
+            request.getComment());
+    reply(response, TwinMapper.insight(row));
   }
 
   @Override

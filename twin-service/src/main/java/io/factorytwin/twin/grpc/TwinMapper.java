@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.factorytwin.common.v1.EquipmentSpec;
 import io.factorytwin.twin.graph.PointTemplate;
 import io.factorytwin.twin.graph.TwinGraph;
+import io.factorytwin.twin.service.InsightStore;
 import io.factorytwin.twin.service.Setpoints;
 import io.factorytwin.twin.service.TwinStore.RevisionRow;
 import io.factorytwin.twin.service.TwinStore.TwinRow;
@@ -11,6 +12,7 @@ import io.factorytwin.twin.service.Twins;
 import io.factorytwin.twin.v1.AttributeValue;
 import io.factorytwin.twin.v1.DesignPart;
 import io.factorytwin.twin.v1.Edge;
+import io.factorytwin.twin.v1.Insight;
 import io.factorytwin.twin.v1.Node;
 import io.factorytwin.twin.v1.Point;
 import io.factorytwin.twin.v1.SetpointChange;
@@ -217,6 +219,35 @@ final class TwinMapper {
       builder.setRequestedFacilityTime(timestamp(change.requestedFacilityTime()));
     }
     return builder.build();
+  }
+
+  static Insight insight(InsightStore.Row row) {
+    Insight.Builder insight =
+        Insight.newBuilder()
+            .setName("twins/" + row.twinId() + "/insights/" + row.id())
+            .setRule(row.rule())
+            .setRuleKindValue(row.ruleKind())
+            .setSeverityValue(row.severity())
+            .setStateValue(row.state())
+            .setSummary(row.summary())
+            .setNode(Names.node(row.twinId(), row.nodeId()))
+            .setPoint(Names.point(row.twinId(), row.pointId()))
+            .setObservedValue(row.observed())
+            .setThresholdValue(row.threshold())
+            .setFirstSeenFacilityTime(timestamp(row.firstSeen()))
+            .setLastSeenFacilityTime(timestamp(row.lastSeen()))
+            .setAcknowledgedBy(row.acknowledgedBy())
+            .setAcknowledgeComment(row.acknowledgeComment())
+            .setEtag(InsightStore.etag(row))
+            .setCreateTime(timestamp(row.createTime()))
+            .setUpdateTime(timestamp(row.updateTime()));
+    if (row.resolveTime() != null) {
+      insight.setResolveFacilityTime(timestamp(row.resolveTime()));
+    }
+    if (row.acknowledgeTime() != null) {
+      insight.setAcknowledgeTime(timestamp(row.acknowledgeTime()));
+    }
+    return insight.build();
   }
 
   static Timestamp timestamp(Instant instant) {

@@ -26,6 +26,25 @@ public final class LiveState {
   public record Rollup(
       int point, long minuteStartMillis, double min, double mean, double max, int count) {}
 
+  /** A change of an insight that the rules decided, waiting to be written. */
+  public record InsightEvent(
+      Kind kind,
+      String id,
+      int point,
+      int rule,
+      double observed,
+      double threshold,
+      long firstSeen,
+      long lastSeen) {
+
+    /** What happened. */
+    public enum Kind {
+      OPENED,
+      SEEN,
+      RESOLVED
+    }
+  }
+
   /** Sink of closed roll-ups; blocks when the writer is behind, which slows ingest. */
   public interface RollupSink {
     void accept(LiveState state, List<Rollup> rollups) throws InterruptedException;
@@ -52,6 +71,21 @@ public final class LiveState {
   private final double[] minuteSum;
   private final int[] minuteCount;
 
+  private final double[] physicalMin;
+  private final double[] physicalMax;
+
+  // Insight rules: the rule watching each point (-1 for none), its limit on that point, since when
+  // the condition holds (Long.MIN_VALUE when it does not), and the open insight's id and the
+  // facility time it was last written at.
+  private final byte[] rule;
+  private final double[] limit;
+  private final long[] conditionSince;
+  private final java.util.Map<Integer, String> openInsights = new java.util.HashMap<>();
+  private final java.util.Map<Integer, Long> insightWritten = new java.util.HashMap<>();
+
+  /** Facility time between two SEEN events of one open insight. */
+  private static final long SEEN_INTERVAL_MS = 60_000;
+
   private long base = Long.MIN_VALUE;
   private volatile long facilityClock = Long.MIN_VALUE;
   private long sweptMinute = Long.MIN_VALUE;
@@ -76,6 +110,103 @@ public final class LiveState {
     minuteMax = new double[points];
     minuteSum = new double[points];
     minuteCount = new int[points];
+    physicalMin = new double[points];
+    physicalMax = new double[points];
+    rule = new byte[points];
+    limit = new double[points];
+    conditionSince = new long[points];
+    Arrays.fill(rule, (byte) -1);
+    Arrays.fill(conditionSince, Long.MIN_VALUE);
+    for (int node = 0; node < graph.nodeCount(); node++) {
+      List<PointTemplate> templates = graph.templates(node);
+      for (int t = 0; t < templates.size(); t++) {
+        int point = graph.firstPoint(node) + t;
+        physicalMin[point] = templates.get(t).physicalMin();
+        physicalMax[point] = templates.get(t).physicalMax();
+        int r = io.factorytwin.twin.graph.InsightRules.ruleFor(templates.get(t).suffix());
+        if (r >= 0) {
+          double value =
+              io.factorytwin.twin.graph.InsightRules.rules().get(r).limit().apply(graph.spec(node));
+          if (!Double.isNaN(value)) {
+            rule[point] = (byte) r;
+            limit[point] = value;
+          }
+        }
+      }
+    }
+  }
+
+  /** The limit a rule applies to a point, or NaN when no rule watches it. */
+  public double limit(int point) {
+    return rule[point] < 0 ? Double.NaN : limit[point];
+  }
+
+  /** Number of insights open or acknowledged, as the rules see them. */
+  public synchronized int openInsightCount() {
+    return openInsights.size();
+  }
+
+  /**
+   * Evaluates the point's rule after an accepted sample. ABOVE_LIMIT: the condition holds while the
+   * value is above the limit; it opens once it has held for the rule's duration, stays open while
+   * the value is within the hysteresis below the limit, and resolves below limit minus hysteresis.
+   * BELOW_LIMIT mirrors it.
+   */
+  private void evaluate(int point, double value, long time, List<InsightEvent> events) {
+    int r = rule[point];
+    if (r < 0 || events == null) {
+      return;
+    }
+    io.factorytwin.twin.graph.InsightRules.Rule definition =
+        io.factorytwin.twin.graph.InsightRules.rules().get(r);
+    double threshold = limit[point];
+    boolean beyond = definition.above() ? value > threshold : value < threshold;
+    boolean cleared =
+        definition.above()
+            ? value < threshold - definition.hysteresis()
+            : value > threshold + definition.hysteresis();
+    String open = openInsights.get(point);
+    if (beyond) {
+      if (conditionSince[point] == Long.MIN_VALUE) {
+        conditionSince[point] = time;
+      }
+      if (open == null && time - conditionSince[point] >= definition.durationMs()) {
+        String id = java.util.UUID.randomUUID().toString();
+        openInsights.put(point, id);
+        insightWritten.put(point, time);
+        events.add(
+            new InsightEvent(
+                InsightEvent.Kind.OPENED,
+                id,
+                point,
+                r,
+                value,
+                threshold,
+                conditionSince[point],
+                time));
+      } else if (open != null && time - insightWritten.get(point) >= SEEN_INTERVAL_MS) {
+        insightWritten.put(point, time);
+        events.add(
+            new InsightEvent(
+                InsightEvent.Kind.SEEN,
+                open,
+                point,
+                r,
+                value,
+                threshold,
+                conditionSince[point],
+                time));
+      }
+    } else if (open == null) {
+      // Not yet open: any sample inside the limit restarts the duration.
+      conditionSince[point] = Long.MIN_VALUE;
+    } else if (cleared) {
+      conditionSince[point] = Long.MIN_VALUE;
+      openInsights.remove(point);
+      insightWritten.remove(point);
+      events.add(
+          new InsightEvent(InsightEvent.Kind.RESOLVED, open, point, r, value, threshold, 0, time));
+    }
   }
 
   public TwinGraph graph() {
@@ -105,12 +236,12 @@ public final class LiveState {
    * Checks and stores one sample; the caller holds this object's monitor. Returns null when
    * accepted, else the reason.
    */
-  public IngestRejectReason offer(int point, double value, long time, List<Rollup> closed) {
+  public IngestRejectReason offer(
+      int point, double value, long time, List<Rollup> closed, List<InsightEvent> insights) {
     if (!Double.isFinite(value)) {
       return IngestRejectReason.INGEST_REJECT_REASON_NON_FINITE;
     }
-    PointTemplate template = graph.pointTemplate(point);
-    if (value < template.physicalMin() || value > template.physicalMax()) {
+    if (value < physicalMin[point] || value > physicalMax[point]) {
       return IngestRejectReason.INGEST_REJECT_REASON_OUT_OF_PHYSICAL_RANGE;
     }
     long clock = facilityClock;
@@ -167,6 +298,7 @@ public final class LiveState {
     if (clock == Long.MIN_VALUE || time > clock) {
       facilityClock = time;
     }
+    evaluate(point, value, time, insights);
     accepted++;
     return null;
   }

@@ -1,0 +1,104 @@
+package io.factorytwin.twin.graph;
+
+import io.factorytwin.common.v1.EquipmentSpec;
+import io.factorytwin.twin.v1.Insight;
+import java.util.List;
+
+/**
+ * The limit rules a twin evaluates on its telemetry, each bound to one point type. A rule's limit
+ * comes from the node's spec where the spec has one, else from the default beside the rule.
+ */
+public final class InsightRules {
+
+  /**
+   * One limit rule.
+   *
+   * @param id the rule id, as Insight.rule
+   * @param suffix the point suffix it watches
+   * @param above true for ABOVE_LIMIT, false for BELOW_LIMIT
+   * @param severity severity of the insights it raises
+   * @param hysteresis how far back past the limit the value must go to resolve, in the unit
+   * @param durationMs how long the condition must hold on the facility clock before it opens
+   * @param condition words for the summary, such as "supply temperature too high"
+   */
+  public record Rule(
+      String id,
+      String suffix,
+      boolean above,
+      Insight.Severity severity,
+      double hysteresis,
+      long durationMs,
+      String condition,
+      java.util.function.Function<EquipmentSpec, Double> limit) {
+
+    public Insight.RuleKind kind() {
+      return above
+          ? Insight.RuleKind.RULE_KIND_ABOVE_LIMIT
+          : Insight.RuleKind.RULE_KIND_BELOW_LIMIT;
+    }
+  }
+
+  /**
+   * Defaults: 45 °C is the top of ASHRAE liquid-cooling class W45 for facility water (ASHRAE TC
+   * 9.9, Liquid Cooling Guidelines, 2021), used for TCS supply where the CDU spec gives no maximum;
+   * 87 °C is a GPU slowdown temperature typical of current NVIDIA data-center GPUs where the rack
+   * spec gives none (nvidia-smi reports the actual "GPU Slowdown Temp" per board).
+   */
+  private static final List<Rule> RULES =
+      List.of(
+          new Rule(
+              "tcs-supply-temperature-high",
+              "liquid-temperature.secondary-supply",
+              true,
+              Insight.Severity.SEVERITY_WARNING,
+              1.0,
+              60_000,
+              "secondary supply temperature too high",
+              spec -> spec.hasSupplyTemperatureMaxC() ? spec.getSupplyTemperatureMaxC() : 45.0),
+          new Rule(
+              "rack-inlet-temperature-high",
+              "rack-liquid-supply-temperature",
+              true,
+              Insight.Severity.SEVERITY_WARNING,
+              1.0,
+              60_000,
+              "liquid inlet temperature too high",
+              spec -> 45.0),
+          new Rule(
+              "gpu-temperature-high",
+              "gpu-temperature",
+              true,
+              Insight.Severity.SEVERITY_CRITICAL,
+              2.0,
+              10_000,
+              "GPU temperature at the slowdown limit",
+              spec ->
+                  spec.hasRack() && spec.getRack().hasGpuSlowdownTemperatureC()
+                      ? spec.getRack().getGpuSlowdownTemperatureC()
+                      : 87.0),
+          new Rule(
+              "rack-power-over-rating",
+              "rack-power",
+              true,
+              Insight.Severity.SEVERITY_WARNING,
+              2.0,
+              30_000,
+              "power above its rating",
+              spec -> spec.hasRatedPowerKw() ? spec.getRatedPowerKw() : Double.NaN));
+
+  private InsightRules() {}
+
+  public static List<Rule> rules() {
+    return RULES;
+  }
+
+  /** The rule number watching a point suffix, or -1. */
+  public static int ruleFor(String suffix) {
+    for (int i = 0; i < RULES.size(); i++) {
+      if (RULES.get(i).suffix().equals(suffix)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
