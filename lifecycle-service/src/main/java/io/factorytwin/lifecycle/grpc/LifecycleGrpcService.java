@@ -940,6 +940,7 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
   @Override
   public void exportDesignUsd(
       ExportDesignUsdRequest request, StreamObserver<ExportDesignUsdResponse> response) {
+    long start = System.nanoTime();
     DesignRevisionName name = ResourceNames.designRevision(request.getName(), "name");
     long resumeOffset = request.getResumeOffset();
     String expectedEtag = request.getExpectedEtag();
@@ -957,7 +958,7 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
     if (!expectedEtag.isEmpty() && !expectedEtag.equals(source.revision().revision().etag())) {
       throw new EtagMismatchException(request.getName());
     }
-    new UsdExportStream(source, request.getIncludeAlternatives(), response, errorDomain)
+    new UsdExportStream(source, request.getIncludeAlternatives(), response, errorDomain, start)
         .send(resumeOffset);
   }
 

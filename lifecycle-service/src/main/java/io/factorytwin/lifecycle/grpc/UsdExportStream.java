@@ -34,16 +34,23 @@ final class UsdExportStream {
   private final boolean withAlternatives;
   private final StreamObserver<ExportDesignUsdResponse> response;
   private final String errorDomain;
+  private final long startNanos;
 
+  /**
+   * @param startNanos {@link System#nanoTime} when the call started, so the log line covers the
+   *     database read too
+   */
   UsdExportStream(
       UsdExportSource source,
       boolean withAlternatives,
       StreamObserver<ExportDesignUsdResponse> response,
-      String errorDomain) {
+      String errorDomain,
+      long startNanos) {
     this.source = source;
     this.withAlternatives = withAlternatives;
     this.response = response;
     this.errorDomain = errorDomain;
+    this.startNanos = startNanos;
   }
 
   /**
@@ -52,7 +59,6 @@ final class UsdExportStream {
    * @param resumeOffset the request's resume_offset, unsigned
    */
   void send(long resumeOffset) {
-    long start = System.nanoTime();
     String name = source.revision().revision().name();
     if (resumeOffset != 0) {
       // The stage size is known only once it is written, so a resumed stream writes it once
@@ -95,7 +101,7 @@ final class UsdExportStream {
         source.connections().size(),
         chunks.totalBytes(),
         resumeOffset,
-        (System.nanoTime() - start) / 1_000_000);
+        (System.nanoTime() - startNanos) / 1_000_000);
   }
 
   private void writeStage(UsdChunkWriter out) {
