@@ -47,20 +47,24 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Facility designs of lifecycle-service: import, list, show, check and release them. */
+/**
+ * Facility designs of lifecycle-service: import, list, show, check and release them, and export
+ * them as OpenUSD.
+ */
 @Command(
     name = "design",
     mixinStandardHelpOptions = true,
     description =
         "Import design documents; list and show designs; check design revisions and move them"
-            + " through review and release.",
+            + " through review and release; export them as OpenUSD stages.",
     subcommands = {
       DesignCommand.Import.class,
       DesignCommand.ListDesigns.class,
       DesignCommand.Show.class,
       DesignCommand.Check.class,
       DesignCommand.Submit.class,
-      DesignCommand.Release.class
+      DesignCommand.Release.class,
+      ExportUsdCommand.class
     })
 final class DesignCommand {
 

@@ -2,18 +2,13 @@ package io.factorytwin.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import io.factorytwin.lifecycle.v1.CheckDesignRequest;
 import io.factorytwin.lifecycle.v1.CheckDesignResponse;
 import io.factorytwin.lifecycle.v1.DesignRevision;
-import io.factorytwin.lifecycle.v1.DocumentChunk;
 import io.factorytwin.lifecycle.v1.Finding;
 import io.factorytwin.lifecycle.v1.GetDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.GetPartRequest;
-import io.factorytwin.lifecycle.v1.ImportDesignDocumentRequest;
 import io.factorytwin.lifecycle.v1.ImportDesignDocumentResponse;
-import io.factorytwin.lifecycle.v1.ImportEnd;
-import io.factorytwin.lifecycle.v1.ImportHeader;
 import io.factorytwin.lifecycle.v1.LifecycleServiceGrpc;
 import io.factorytwin.lifecycle.v1.ReleaseDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.RevisionState;
@@ -22,13 +17,9 @@ import io.factorytwin.testing.GrpcClients;
 import io.factorytwin.testing.PostgresDatabase;
 import io.factorytwin.testing.TestKeys;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -41,10 +32,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestKeys.class)
 class ExampleDocumentsTest {
 
-  /** Chunk size of the upload: small enough that the reference hall takes several chunks. */
-  private static final int CHUNK_BYTES = 64 * 1024;
-
-  private static final Path EXAMPLES = Path.of("..", "examples");
+  private static final Path EXAMPLES = DocumentUploads.EXAMPLES;
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
@@ -71,8 +59,10 @@ class ExampleDocumentsTest {
 
   @Test
   void examples_importCheckAndRelease() throws Exception {
-    ImportDesignDocumentResponse catalog = upload(EXAMPLES.resolve("catalog.yaml"));
-    ImportDesignDocumentResponse hall = upload(EXAMPLES.resolve("reference-hall.yaml"));
+    ImportDesignDocumentResponse catalog =
+        DocumentUploads.upload(uploader, EXAMPLES.resolve("catalog.yaml"));
+    ImportDesignDocumentResponse hall =
+        DocumentUploads.upload(uploader, EXAMPLES.resolve("reference-hall.yaml"));
     String revisionName = "designs/reference-hall/revisions/a";
     CheckDesignResponse check =
         alice.checkDesign(CheckDesignRequest.newBuilder().setName(revisionName).build());
@@ -113,44 +103,5 @@ class ExampleDocumentsTest {
     assertThat(revision.getItDesignPowerKw()).isEqualTo(128 * 120.0);
     assertThat(revision.getPlacementCount()).isGreaterThan(128);
     assertThat(released.getState()).isEqualTo(RevisionState.REVISION_STATE_RELEASED);
-  }
-
-  private ImportDesignDocumentResponse upload(Path file) throws Exception {
-    byte[] bytes = Files.readAllBytes(file);
-    CompletableFuture<ImportDesignDocumentResponse> result = new CompletableFuture<>();
-    StreamObserver<ImportDesignDocumentRequest> requests =
-        uploader.importDesignDocument(
-            new StreamObserver<>() {
-              @Override
-              public void onNext(ImportDesignDocumentResponse value) {
-                result.complete(value);
-              }
-
-              @Override
-              public void onError(Throwable failure) {
-                result.completeExceptionally(failure);
-              }
-
-              @Override
-              public void onCompleted() {}
-            });
-    requests.onNext(
-        ImportDesignDocumentRequest.newBuilder()
-            .setHeader(ImportHeader.newBuilder().setDocumentName(file.getFileName().toString()))
-            .build());
-    for (int offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
-      byte[] data = Arrays.copyOfRange(bytes, offset, Math.min(bytes.length, offset + CHUNK_BYTES));
-      requests.onNext(
-          ImportDesignDocumentRequest.newBuilder()
-              .setChunk(
-                  DocumentChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data)))
-              .build());
-    }
-    requests.onNext(
-        ImportDesignDocumentRequest.newBuilder()
-            .setEnd(ImportEnd.newBuilder().setTotalBytes(bytes.length))
-            .build());
-    requests.onCompleted();
-    return result.get(120, TimeUnit.SECONDS);
   }
 }

@@ -22,6 +22,7 @@ import io.factorytwin.lifecycle.service.ChangeNoticeFields;
 import io.factorytwin.lifecycle.service.ChangeNoticeView;
 import io.factorytwin.lifecycle.service.ChangeNotices;
 import io.factorytwin.lifecycle.service.DesignCatalog;
+import io.factorytwin.lifecycle.service.DesignExports;
 import io.factorytwin.lifecycle.service.DesignRevisionView;
 import io.factorytwin.lifecycle.service.DesignRevisions;
 import io.factorytwin.lifecycle.service.DesignView;
@@ -33,6 +34,7 @@ import io.factorytwin.lifecycle.service.PartCatalog;
 import io.factorytwin.lifecycle.service.PartFields;
 import io.factorytwin.lifecycle.service.PartRevisions;
 import io.factorytwin.lifecycle.service.PartView;
+import io.factorytwin.lifecycle.service.UsdExportSource;
 import io.factorytwin.lifecycle.v1.Alternative;
 import io.factorytwin.lifecycle.v1.ApplyChangeNoticeRequest;
 import io.factorytwin.lifecycle.v1.ApplyChangeNoticeResponse;
@@ -63,6 +65,8 @@ import io.factorytwin.lifecycle.v1.DeletePartRevisionResponse;
 import io.factorytwin.lifecycle.v1.Design;
 import io.factorytwin.lifecycle.v1.DesignRevision;
 import io.factorytwin.lifecycle.v1.EditDesignRevisionRequest;
+import io.factorytwin.lifecycle.v1.ExportDesignUsdRequest;
+import io.factorytwin.lifecycle.v1.ExportDesignUsdResponse;
 import io.factorytwin.lifecycle.v1.GetAlternativeRequest;
 import io.factorytwin.lifecycle.v1.GetChangeNoticeRequest;
 import io.factorytwin.lifecycle.v1.GetDesignRequest;
@@ -107,6 +111,7 @@ import io.factorytwin.lifecycle.v1.UpdateDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.UpdatePartRequest;
 import io.factorytwin.lifecycle.v1.UpdatePartRevisionRequest;
 import io.factorytwin.support.config.ServiceConfig;
+import io.factorytwin.support.error.EtagMismatchException;
 import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.support.grpc.Caller;
 import io.grpc.stub.StreamObserver;
@@ -143,6 +148,7 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
   private final Alternatives alternatives;
   private final DesignDocumentReader documentReader;
   private final DocumentImporter documentImporter;
+  private final DesignExports exports;
   private final String errorDomain;
   private final long maxDocumentBytes;
 
@@ -161,6 +167,7 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
       Alternatives alternatives,
       DesignDocumentReader documentReader,
       DocumentImporter documentImporter,
+      DesignExports exports,
       ServiceConfig config,
       @ConfigProperty(name = "lifecycle.import.max-document-bytes") long maxDocumentBytes) {
     this.parts = parts;
@@ -172,6 +179,7 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
     this.alternatives = alternatives;
     this.documentReader = documentReader;
     this.documentImporter = documentImporter;
+    this.exports = exports;
     this.errorDomain = config.errorDomain();
     this.maxDocumentBytes = maxDocumentBytes;
   }
@@ -927,6 +935,31 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
         maxDocumentBytes,
         errorDomain,
         Caller.current().subject());
+  }
+
+  @Override
+  public void exportDesignUsd(
+      ExportDesignUsdRequest request, StreamObserver<ExportDesignUsdResponse> response) {
+    long start = System.nanoTime();
+    DesignRevisionName name = ResourceNames.designRevision(request.getName(), "name");
+    long resumeOffset = request.getResumeOffset();
+    String expectedEtag = request.getExpectedEtag();
+    if (resumeOffset != 0 && expectedEtag.isEmpty()) {
+      throw new InvalidArgumentException(
+          "expected_etag",
+          "required when resume_offset is not 0; send the etag from the header of the interrupted"
+              + " stream");
+    }
+    UsdExportSource source =
+        exports.load(name.designId(), name.number(), request.getIncludeAlternatives());
+    // NOTE: the revision etag stays the same when an alternative or a placed IN_WORK part revision
+    // changes, so a resumed stream can then differ from the first one. The SHA-256 of the end
+    // message shows the difference.
+    if (!expectedEtag.isEmpty() && !expectedEtag.equals(source.revision().revision().etag())) {
+      throw new EtagMismatchException(request.getName());
+    }
+    new UsdExportStream(source, request.getIncludeAlternatives(), response, errorDomain, start)
+        .send(resumeOffset);
   }
 
   private static String requiredComment(String comment) {
