@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/java-env.sh
-export JAVA_HOME="${JAVA_HOME:-$(pick_java)}"
+pick_java
 halls=318
 rounds=125
 min_rate=1000000
