@@ -171,7 +171,8 @@ public class PublicationRelay {
     publications.recordDelivered(claim.id(), twinRevision, response.getNewlyBuilt());
   }
 
-  private void recordFailure(Claim claim, Status status) {
+  /** Records a failed attempt as a retry after the backoff, or as FAILED. */
+  void recordFailure(Claim claim, Status status) {
     String code = status.getCode().name();
     String message = status.getDescription() == null ? code : status.getDescription();
     if (status.getCause() != null && status.getCause().getMessage() != null) {

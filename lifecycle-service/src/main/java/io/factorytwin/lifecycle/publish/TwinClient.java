@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The client of twin-service's ApplyDesign call. One channel to {@code lifecycle.twin.address} is
- * opened on first use and kept; every call carries the publisher token read from {@code
+ * opened on first use and kept. Every call carries the publisher token read from {@code
  * lifecycle.twin.token-file} and the deadline {@code lifecycle.twin.deadline}.
  */
 @ApplicationScoped
@@ -115,13 +116,14 @@ public class TwinClient {
       }
       return token;
     } catch (IOException e) {
+      String reason = e instanceof NoSuchFileException ? "file not found" : e.getMessage();
       throw Status.UNAUTHENTICATED
           .withDescription(
               "cannot read the publisher token "
                   + tokenFile.toAbsolutePath()
-                  + " ("
-                  + e.getMessage()
-                  + "); run 'bin/factoryctl dev init' or set lifecycle.twin.token-file")
+                  + ": "
+                  + reason
+                  + "; run 'bin/factoryctl dev init' or set lifecycle.twin.token-file")
           .asRuntimeException();
     }
   }
