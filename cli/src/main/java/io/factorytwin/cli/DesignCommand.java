@@ -9,6 +9,7 @@ import io.factorytwin.lifecycle.v1.DocumentChunk;
 import io.factorytwin.lifecycle.v1.Finding;
 import io.factorytwin.lifecycle.v1.GetDesignRequest;
 import io.factorytwin.lifecycle.v1.GetDesignRevisionRequest;
+import io.factorytwin.lifecycle.v1.GetPublicationRequest;
 import io.factorytwin.lifecycle.v1.ImportDesignDocumentRequest;
 import io.factorytwin.lifecycle.v1.ImportDesignDocumentResponse;
 import io.factorytwin.lifecycle.v1.ImportEnd;
@@ -19,6 +20,8 @@ import io.factorytwin.lifecycle.v1.ListDesignRevisionsRequest;
 import io.factorytwin.lifecycle.v1.ListDesignRevisionsResponse;
 import io.factorytwin.lifecycle.v1.ListDesignsRequest;
 import io.factorytwin.lifecycle.v1.ListDesignsResponse;
+import io.factorytwin.lifecycle.v1.Publication;
+import io.factorytwin.lifecycle.v1.PublishDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.ReleaseDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.SubmitDesignRevisionRequest;
 import io.grpc.ManagedChannel;
@@ -48,15 +51,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Facility designs of lifecycle-service: import, list, show, check and release them, and export
- * them as OpenUSD.
+ * Facility designs of lifecycle-service: import, list, show, check, release and publish them to a
+ * twin, and export them as OpenUSD.
  */
 @Command(
     name = "design",
     mixinStandardHelpOptions = true,
     description =
-        "Import design documents; list and show designs; check design revisions and move them"
-            + " through review and release; export them as OpenUSD stages.",
+        "Import design documents; list and show designs; check design revisions, move them"
+            + " through review and release, publish them to twin-service, and export them as"
+            + " OpenUSD stages.",
     subcommands = {
       DesignCommand.Import.class,
       DesignCommand.ListDesigns.class,
@@ -64,6 +68,8 @@ import picocli.CommandLine.Parameters;
       DesignCommand.Check.class,
       DesignCommand.Submit.class,
       DesignCommand.Release.class,
+      DesignCommand.Publish.class,
+      DesignCommand.PublishStatus.class,
       ExportUsdCommand.class
     })
 final class DesignCommand {
@@ -512,6 +518,111 @@ final class DesignCommand {
     DesignRevision transition(LifecycleServiceGrpc.LifecycleServiceBlockingStub stub, String etag) {
       return stub.releaseDesignRevision(
           ReleaseDesignRevisionRequest.newBuilder().setName(name).setEtag(etag).build());
+    }
+  }
+
+  static void printPublication(
+      Connection connection, CommandLine.Model.CommandSpec spec, Publication publication) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (connection.output == Connection.OutputFormat.json) {
+      Output.json(out, publication);
+      return;
+    }
+    Output.table(
+        out,
+        List.of("PUBLICATION", "TWIN", "STATE", "ATTEMPTS", "TWIN REVISION", "LAST ERROR"),
+        List.of(
+            List.of(
+                publication.getName(),
+                publication.getTwin(),
+                publication.getState().name().replace("STATE_", ""),
+                Integer.toString(publication.getAttemptCount()),
+                publication.getTwinRevision(),
+                publication.getLastErrorCode().isEmpty()
+                    ? ""
+                    : publication.getLastErrorCode() + ": " + publication.getLastError())));
+  }
+
+  @Command(
+      name = "publish",
+      mixinStandardHelpOptions = true,
+      description =
+          "Publish a released design revision to a twin. Prints the publication at once, PENDING"
+              + " until lifecycle-service has delivered it; follow it with publish-status.")
+  static final class Publish implements Callable<Integer> {
+
+    @Mixin Connection connection;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(
+        index = "0",
+        description = "The released revision, designs/{design}/revisions/{revision}.")
+    String name;
+
+    @Option(
+        names = "--twin",
+        description =
+            "Twin to build the revision in, twins/{twin}; created on first delivery. Default:"
+                + " twins/{design}, named after the design.")
+    String twin = "";
+
+    @Option(
+        names = "--activate",
+        description =
+            "Make the new twin revision active as soon as it is built (the first revision of a"
+                + " twin is active in any case).")
+    boolean activate;
+
+    @Option(
+        names = "--request-id",
+        description = "Idempotency key (a UUID); a retry with the same key publishes only once.")
+    String requestId;
+
+    @Override
+    public Integer call() {
+      Publication publication =
+          PartCommand.withLifecycle(
+              connection,
+              (stub, channel) ->
+                  stub.publishDesignRevision(
+                      PublishDesignRevisionRequest.newBuilder()
+                          .setName(name)
+                          .setTwin(twin)
+                          .setActivate(activate)
+                          .setRequestId(
+                              requestId != null ? requestId : UUID.randomUUID().toString())
+                          .build()));
+      printPublication(connection, spec, publication);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "publish-status",
+      mixinStandardHelpOptions = true,
+      description =
+          "Show the delivery state of a publication. Exits with 2 when the publication FAILED.")
+  static final class PublishStatus implements Callable<Integer> {
+
+    @Mixin Connection connection;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(
+        index = "0",
+        description = "designs/{design}/revisions/{revision}/publications/{publication}.")
+    String name;
+
+    @Override
+    public Integer call() {
+      Publication publication =
+          PartCommand.withLifecycle(
+              connection,
+              (stub, channel) ->
+                  stub.getPublication(GetPublicationRequest.newBuilder().setName(name).build()));
+      printPublication(connection, spec, publication);
+      return publication.getState() == Publication.State.STATE_FAILED ? ErrorReporter.REJECTED : 0;
     }
   }
 }

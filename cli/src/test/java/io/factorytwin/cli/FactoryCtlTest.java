@@ -111,6 +111,30 @@ class FactoryCtlTest {
   }
 
   @Test
+  void designPublish_serviceDown_isUnreachable() {
+    int code =
+        run(
+            "design",
+            "publish",
+            "designs/hall/revisions/a",
+            "--twin=twins/hall",
+            "--activate",
+            "--token=t",
+            "--lifecycle-address=" + closedAddress,
+            "--timeout=2");
+
+    assertThat(code).isEqualTo(ErrorReporter.UNREACHABLE);
+  }
+
+  @Test
+  void designPublishStatus_withoutName_isUsageError() {
+    int code = run("design", "publish-status");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("designs/{design}/revisions/{revision}/publications");
+  }
+
+  @Test
   void unknownOption_isUsageError() {
     int code = run("part", "list", "--no-such-option");
 

@@ -7,9 +7,11 @@ import io.factorytwin.lifecycle.mapping.ComparisonMapper;
 import io.factorytwin.lifecycle.mapping.DesignDocumentReader;
 import io.factorytwin.lifecycle.mapping.DesignMapper;
 import io.factorytwin.lifecycle.mapping.PartMapper;
+import io.factorytwin.lifecycle.mapping.PublicationMapper;
 import io.factorytwin.lifecycle.mapping.ResourceNames;
 import io.factorytwin.lifecycle.mapping.ResourceNames.DesignChildName;
 import io.factorytwin.lifecycle.mapping.ResourceNames.DesignRevisionName;
+import io.factorytwin.lifecycle.mapping.ResourceNames.PublicationName;
 import io.factorytwin.lifecycle.mapping.ResourceNames.RevisionName;
 import io.factorytwin.lifecycle.model.DesignContent;
 import io.factorytwin.lifecycle.model.DesignEdit;
@@ -34,6 +36,7 @@ import io.factorytwin.lifecycle.service.PartCatalog;
 import io.factorytwin.lifecycle.service.PartFields;
 import io.factorytwin.lifecycle.service.PartRevisions;
 import io.factorytwin.lifecycle.service.PartView;
+import io.factorytwin.lifecycle.service.Publications;
 import io.factorytwin.lifecycle.service.UsdExportSource;
 import io.factorytwin.lifecycle.v1.Alternative;
 import io.factorytwin.lifecycle.v1.ApplyChangeNoticeRequest;
@@ -73,6 +76,7 @@ import io.factorytwin.lifecycle.v1.GetDesignRequest;
 import io.factorytwin.lifecycle.v1.GetDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.GetPartRequest;
 import io.factorytwin.lifecycle.v1.GetPartRevisionRequest;
+import io.factorytwin.lifecycle.v1.GetPublicationRequest;
 import io.factorytwin.lifecycle.v1.ImportDesignDocumentRequest;
 import io.factorytwin.lifecycle.v1.ImportDesignDocumentResponse;
 import io.factorytwin.lifecycle.v1.LifecycleServiceGrpc;
@@ -92,10 +96,14 @@ import io.factorytwin.lifecycle.v1.ListPartsRequest;
 import io.factorytwin.lifecycle.v1.ListPartsResponse;
 import io.factorytwin.lifecycle.v1.ListPlacementsRequest;
 import io.factorytwin.lifecycle.v1.ListPlacementsResponse;
+import io.factorytwin.lifecycle.v1.ListPublicationsRequest;
+import io.factorytwin.lifecycle.v1.ListPublicationsResponse;
 import io.factorytwin.lifecycle.v1.ObsoleteDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.ObsoletePartRevisionRequest;
 import io.factorytwin.lifecycle.v1.Part;
 import io.factorytwin.lifecycle.v1.PartRevision;
+import io.factorytwin.lifecycle.v1.Publication;
+import io.factorytwin.lifecycle.v1.PublishDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.RejectChangeNoticeRequest;
 import io.factorytwin.lifecycle.v1.RejectDesignRevisionRequest;
 import io.factorytwin.lifecycle.v1.RejectPartRevisionRequest;
@@ -146,6 +154,7 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
   private final DesignRevisions designRevisions;
   private final ChangeNotices changes;
   private final Alternatives alternatives;
+  private final Publications publications;
   private final DesignDocumentReader documentReader;
   private final DocumentImporter documentImporter;
   private final DesignExports exports;
@@ -165,6 +174,7 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
       DesignRevisions designRevisions,
       ChangeNotices changes,
       Alternatives alternatives,
+      Publications publications,
       DesignDocumentReader documentReader,
       DocumentImporter documentImporter,
       DesignExports exports,
@@ -177,6 +187,7 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
     this.designRevisions = designRevisions;
     this.changes = changes;
     this.alternatives = alternatives;
+    this.publications = publications;
     this.documentReader = documentReader;
     this.documentImporter = documentImporter;
     this.exports = exports;
@@ -922,6 +933,70 @@ public class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceI
             },
             ApplyChangeNoticeResponse::parseFrom);
     reply(response, applied);
+  }
+
+  @Override
+  public void publishDesignRevision(
+      PublishDesignRevisionRequest request, StreamObserver<Publication> response) {
+    DesignRevisionName name = ResourceNames.designRevision(request.getName(), "name");
+    // The default twin is named after the design; design and twin ids follow the same rules.
+    String twinId =
+        request.getTwin().isEmpty()
+            ? name.designId()
+            : ResourceNames.twin(request.getTwin(), "twin");
+    String author = Caller.current().subject();
+    Publication published =
+        idempotent(
+            request.getRequestId(),
+            "PublishDesignRevision",
+            request.toByteArray(),
+            () ->
+                PublicationMapper.toProto(
+                    publications.publish(
+                        name.designId(), name.number(), twinId, request.getActivate(), author)),
+            Publication::parseFrom);
+    reply(response, published);
+  }
+
+  @Override
+  public void getPublication(GetPublicationRequest request, StreamObserver<Publication> response) {
+    PublicationName name = ResourceNames.publication(request.getName(), "name");
+    reply(
+        response,
+        PublicationMapper.toProto(publications.get(name.designId(), name.number(), name.id())));
+  }
+
+  @Override
+  public void listPublications(
+      ListPublicationsRequest request, StreamObserver<ListPublicationsResponse> response) {
+    String parent = request.getParent();
+    String designId;
+    int number;
+    if (parent.endsWith("/revisions/-")) {
+      designId =
+          ResourceNames.design(
+              parent.substring(0, parent.length() - "/revisions/-".length()), "parent");
+      number = 0;
+    } else {
+      DesignRevisionName name = ResourceNames.designRevision(parent, "parent");
+      designId = name.designId();
+      number = name.number();
+    }
+    var page =
+        publications.list(
+            designId,
+            number,
+            new ListRequest(
+                request.getPageSize(),
+                request.getPageToken(),
+                request.getFilter(),
+                request.getOrderBy()));
+    reply(
+        response,
+        ListPublicationsResponse.newBuilder()
+            .addAllPublications(page.items().stream().map(PublicationMapper::toProto).toList())
+            .setNextPageToken(page.nextPageToken())
+            .build());
   }
 
   @Override

@@ -46,6 +46,23 @@ public final class ResourceNames {
    */
   public record DesignChildName(String designId, String id) {}
 
+  private static final Pattern PUBLICATION =
+      Pattern.compile("designs/([^/]+)/revisions/([^/]+)/publications/([^/]+)");
+
+  /** A server-assigned id: lower-case letters, digits and hyphens. */
+  private static final Pattern SERVER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  /**
+   * A publication's address.
+   *
+   * @param designId the design id
+   * @param number the revision number, 1 for revision A
+   * @param id the publication id within the revision
+   */
+  public record PublicationName(String designId, int number, String id) {}
+
+  private static final Pattern TWIN = Pattern.compile("twins/([^/]+)");
+
   private ResourceNames() {}
 
   /**
@@ -107,6 +124,44 @@ public final class ResourceNames {
                   + "'");
     }
     return new DesignRevisionName(matcher.group(1), number);
+  }
+
+  /**
+   * Returns the address of {@code
+   * designs/{design}/revisions/{revision}/publications/{publication}}; fails with INVALID_ARGUMENT
+   * on the field.
+   */
+  public static PublicationName publication(String name, String field) {
+    Matcher matcher = PUBLICATION.matcher(name);
+    int number = matcher.matches() ? RevisionLabels.number(matcher.group(2)) : -1;
+    if (number < 1
+        || !ID.matcher(matcher.group(1)).matches()
+        || !SERVER_ID.matcher(matcher.group(3)).matches()) {
+      throw new InvalidArgumentException(
+          field,
+          name.isEmpty()
+              ? "required"
+              : "must be designs/{design}/revisions/{revision}/publications/{publication}, got '"
+                  + clip(name)
+                  + "'");
+    }
+    return new PublicationName(matcher.group(1), number, matcher.group(3));
+  }
+
+  /** Returns the twin id of {@code twins/{twin}}; fails with INVALID_ARGUMENT on the field. */
+  public static String twin(String name, String field) {
+    Matcher matcher = TWIN.matcher(name);
+    if (!matcher.matches() || !ID.matcher(matcher.group(1)).matches()) {
+      throw new InvalidArgumentException(
+          field,
+          name.isEmpty()
+              ? "required"
+              : "must be twins/{twin}, where the twin id has lower-case letters, digits and"
+                  + " hyphens, starts with a letter and has at most 63 characters; got '"
+                  + clip(name)
+                  + "'");
+    }
+    return matcher.group(1);
   }
 
   /** Checks a client-chosen part id; fails with INVALID_ARGUMENT on the given field. */
