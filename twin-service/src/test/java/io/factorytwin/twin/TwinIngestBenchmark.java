@@ -148,16 +148,17 @@ class TwinIngestBenchmark {
           IngestRequest.newBuilder()
               .setHeader(IngestHeader.newBuilder().setTwin("twins/campus").setSource("bench"))
               .build());
-      for (int from = 0; from < points; from += 100_000) {
+      // 40,000 registrations of about 50 bytes each stay well under the 4 MiB message limit.
+      for (int from = 0; from < points; from += 40_000) {
         RegisterPoints.Builder register = RegisterPoints.newBuilder().setSequence(from);
-        for (int handle = from; handle < Math.min(points, from + 100_000); handle++) {
+        for (int handle = from; handle < Math.min(points, from + 40_000); handle++) {
           register.addRegistrations(
               PointRegistration.newBuilder().setHandle(handle).setPointId(ids.get(handle)));
         }
-        window.acquire();
+        acquire(window, 1, done);
         stream.onNext(IngestRequest.newBuilder().setRegisterPoints(register).build());
       }
-      window.acquire(IN_FLIGHT);
+      acquire(window, IN_FLIGHT, done);
       window.release(IN_FLIGHT);
 
       long start = System.nanoTime();
@@ -173,7 +174,7 @@ class TwinIngestBenchmark {
             batch.addFacilityTimeUnixMs(time);
           }
           IngestRequest message = IngestRequest.newBuilder().setBatch(batch).build();
-          window.acquire();
+          acquire(window, 1, done);
           synchronized (readyLock) {
             while (!stream.isReady()) {
               readyLock.wait(100);
@@ -182,7 +183,7 @@ class TwinIngestBenchmark {
           stream.onNext(message);
         }
       }
-      window.acquire(IN_FLIGHT);
+      acquire(window, IN_FLIGHT, done);
       double seconds = (System.nanoTime() - start) / 1e9;
       stream.onCompleted();
       done.get(60, TimeUnit.SECONDS);
@@ -248,6 +249,17 @@ class TwinIngestBenchmark {
       }
     } finally {
       GrpcClients.close(channel);
+    }
+  }
+
+  /** Waits for acknowledgements, failing at once when the stream failed. */
+  private static void acquire(Semaphore window, int permits, CompletableFuture<Void> done)
+      throws Exception {
+    while (!window.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
+      if (done.isDone()) {
+        done.get();
+        throw new IllegalStateException("the stream ended while acknowledgements were due");
+      }
     }
   }
 }

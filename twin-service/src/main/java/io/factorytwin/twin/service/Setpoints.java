@@ -56,7 +56,7 @@ public class Setpoints {
       String writer) {}
 
   private static final String CHANGE_COLUMNS =
-      "id, twin_id, point_id, value, previous_value, version, facility_time,"
+      "id, twin_id, point_id, desired_value, previous_value, version, facility_time,"
           + " requested_facility_time, apply_time, action, request_id, writer";
 
   private final DataSource dataSource;
@@ -70,7 +70,7 @@ public class Setpoints {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
-                "SELECT value, version, facility_time FROM setpoint_value"
+                "SELECT desired_value, version, facility_time FROM setpoint_value"
                     + " WHERE twin_id = ? AND point_id = ?")) {
       select.setString(1, twinId);
       select.setString(2, pointId);
@@ -88,7 +88,7 @@ public class Setpoints {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
-                "SELECT point_id, value, version, facility_time FROM setpoint_value"
+                "SELECT point_id, desired_value, version, facility_time FROM setpoint_value"
                     + " WHERE twin_id = ?")) {
       select.setString(1, twinId);
       try (ResultSet rs = select.executeQuery()) {
@@ -127,7 +127,7 @@ public class Setpoints {
       Value current;
       try (PreparedStatement select =
           connection.prepareStatement(
-              "SELECT value, version, facility_time FROM setpoint_value"
+              "SELECT desired_value, version, facility_time FROM setpoint_value"
                   + " WHERE twin_id = ? AND point_id = ? FOR UPDATE")) {
         select.setString(1, request.twinId());
         select.setString(2, request.pointId());
@@ -144,7 +144,7 @@ public class Setpoints {
       if (current == null) {
         try (PreparedStatement insert =
             connection.prepareStatement(
-                "INSERT INTO setpoint_value (twin_id, point_id, value, version, facility_time)"
+                "INSERT INTO setpoint_value (twin_id, point_id, desired_value, version, facility_time)"
                     + " VALUES (?, ?, ?, ?, ?)")) {
           insert.setString(1, request.twinId());
           insert.setString(2, request.pointId());
@@ -162,7 +162,7 @@ public class Setpoints {
       } else {
         try (PreparedStatement update =
             connection.prepareStatement(
-                "UPDATE setpoint_value SET value = ?, version = ?, facility_time = ?"
+                "UPDATE setpoint_value SET desired_value = ?, version = ?, facility_time = ?"
                     + " WHERE twin_id = ? AND point_id = ? AND version = ?")) {
           update.setDouble(1, request.value());
           update.setLong(2, version + 1);
@@ -177,7 +177,7 @@ public class Setpoints {
       }
       try (PreparedStatement insert =
           connection.prepareStatement(
-              "INSERT INTO setpoint_change (twin_id, point_id, value, previous_value, version,"
+              "INSERT INTO setpoint_change (twin_id, point_id, desired_value, previous_value, version,"
                   + " facility_time, requested_facility_time, apply_time, action, request_id,"
                   + " writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         insert.setString(1, request.twinId());
