@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       PartCommand.class,
       DesignCommand.class,
+      ChangeCommand.class,
       TwinCommand.class,
       DevCommand.class,
       CommandLine.HelpCommand.class

@@ -133,30 +133,25 @@ public class DesignDocumentReader {
       reading.yaml.problem("", null, "the document is not valid UTF-8");
       return null;
     }
-    LoadSettings settings =
-        LoadSettings.builder()
-            .setLabel(documentName.isEmpty() ? "document" : documentName)
-            .setAllowDuplicateKeys(false)
-            .setAllowRecursiveKeys(false)
-            .setMaxAliasesForCollections(MAX_ALIASES)
-            .setCodePointLimit(Math.max(text.length() + 1, 1024))
-            .setUseMarks(true)
-            .build();
+    reading.text = text;
+    reading.markedSettings = settings(documentName, text, true);
     try {
-      Optional<Node> root = new Compose(settings).composeString(text);
+      // The tree is composed without marks, because marks take more heap than the rest of it.
+      // YamlPositions finds an error's position from the text when one is needed.
+      Optional<Node> root = new Compose(settings(documentName, text, false)).composeString(text);
       if (root.isEmpty()) {
         reading.yaml.problem("", null, "the document is empty; it needs parts or designs");
         return null;
       }
       return root.get();
     } catch (MarkedYamlEngineException e) {
-      Mark mark = e.getProblemMark().orElse(null);
+      Mark mark = markOfSyntaxError(text, reading.markedSettings);
       String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
       String context = e.getContext() == null ? "" : e.getContext() + ": ";
       reading
           .yaml
           .problems()
-          .add(new YamlMessages.Problem("", "invalid YAML: " + context + problem, mark));
+          .add(new YamlMessages.Problem("", "invalid YAML: " + context + problem, mark, false));
       return null;
     } catch (YamlEngineException e) {
       reading.yaml.problem("", null, "invalid YAML: " + e.getMessage());
@@ -164,9 +159,34 @@ public class DesignDocumentReader {
     }
   }
 
+  private static LoadSettings settings(String documentName, String text, boolean useMarks) {
+    return LoadSettings.builder()
+        .setLabel(documentName.isEmpty() ? "document" : documentName)
+        .setAllowDuplicateKeys(false)
+        .setAllowRecursiveKeys(false)
+        .setMaxAliasesForCollections(MAX_ALIASES)
+        .setCodePointLimit(Math.max(text.length() + 1, 1024))
+        .setUseMarks(useMarks)
+        .build();
+  }
+
+  /** Composes the text again with marks, to the syntax error, and returns the error's position. */
+  private static Mark markOfSyntaxError(String text, LoadSettings markedSettings) {
+    try {
+      new Compose(markedSettings).composeString(text);
+    } catch (MarkedYamlEngineException e) {
+      return e.getProblemMark().orElse(null);
+    } catch (YamlEngineException e) {
+      return null;
+    }
+    return null;
+  }
+
   /** The state of reading one document. */
   private final class Reading {
     final YamlMessages yaml = new YamlMessages();
+    String text = "";
+    LoadSettings markedSettings;
     final List<PartEntry> parts = new ArrayList<>();
     final List<DesignEntry> designs = new ArrayList<>();
     final Map<String, String> partPaths = new HashMap<>();
@@ -437,9 +457,8 @@ public class DesignDocumentReader {
       for (var entry : entries.entrySet()) {
         if (!known.contains(entry.getKey())) {
           String at = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
-          yaml.problem(
+          yaml.problemAtKey(
               at,
-              entry.getValue().getKeyNode(),
               "unknown field; expected one of "
                   + String.join(", ", known.stream().sorted().toList()));
         }
@@ -470,33 +489,39 @@ public class DesignDocumentReader {
     }
 
     List<DocumentError> errors() {
-      return yaml.problems().stream()
-          .map(
-              problem -> {
-                int[] position =
-                    problem.mark() != null
-                        ? new int[] {problem.mark().getLine() + 1, problem.mark().getColumn() + 1}
-                        : locate(problem.path());
-                return new DocumentError(
-                    problem.path(), problem.message(), position[0], position[1]);
-              })
-          .toList();
+      List<YamlMessages.Problem> problems = yaml.problems();
+      List<YamlPositions.Query> queries = new ArrayList<>();
+      for (YamlMessages.Problem problem : problems) {
+        if (problem.mark() == null) {
+          queries.add(new YamlPositions.Query(problem.path(), problem.atKey()));
+        }
+      }
+      // One pass over the text finds every position, however many errors there are.
+      List<int[]> located =
+          queries.isEmpty() || markedSettings == null
+              ? List.of()
+              : YamlPositions.locate(text, markedSettings, queries);
+      List<DocumentError> errors = new ArrayList<>(problems.size());
+      int next = 0;
+      for (YamlMessages.Problem problem : problems) {
+        int[] position;
+        if (problem.mark() != null) {
+          position = new int[] {problem.mark().getLine() + 1, problem.mark().getColumn() + 1};
+        } else {
+          position = located.isEmpty() ? new int[] {0, 0} : located.get(next);
+          next++;
+        }
+        errors.add(new DocumentError(problem.path(), problem.message(), position[0], position[1]));
+      }
+      return errors;
     }
 
     /** Finds the position of the path or of its nearest enclosing element. */
     int[] locate(String path) {
-      String current = path;
-      while (true) {
-        Mark mark = yaml.marks().get(current);
-        if (mark != null) {
-          return new int[] {mark.getLine() + 1, mark.getColumn() + 1};
-        }
-        if (current.isEmpty()) {
-          return new int[] {0, 0};
-        }
-        int cut = Math.max(current.lastIndexOf('.'), current.lastIndexOf('['));
-        current = cut <= 0 ? "" : current.substring(0, cut);
+      if (markedSettings == null) {
+        return new int[] {0, 0};
       }
+      return YamlPositions.locate(text, markedSettings, path, false);
     }
   }
 

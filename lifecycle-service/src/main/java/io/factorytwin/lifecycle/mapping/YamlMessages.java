@@ -8,7 +8,6 @@ import com.google.protobuf.Message;
 import io.factorytwin.common.v1.EquipmentSpec;
 import io.factorytwin.lifecycle.v1.SpecSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,26 +52,29 @@ final class YamlMessages {
   private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
 
   private final List<Problem> problems = new ArrayList<>();
-  private final Map<String, Mark> marks = new HashMap<>();
 
-  /** One problem found while reading, with the position of the node. */
-  record Problem(String path, String message, Mark mark) {}
+  /**
+   * One problem found while reading.
+   *
+   * @param mark the position, where known when the problem is found (YAML syntax errors); null when
+   *     it is to be looked up by the path
+   * @param atKey whether the position is that of the key naming the path's node, such as for an
+   *     unknown field
+   */
+  record Problem(String path, String message, Mark mark, boolean atKey) {}
 
   List<Problem> problems() {
     return problems;
   }
 
-  Map<String, Mark> marks() {
-    return marks;
-  }
-
   void problem(String path, Node node, String message) {
     problems.add(
-        new Problem(path, message, node == null ? null : node.getStartMark().orElse(null)));
+        new Problem(path, message, node == null ? null : node.getStartMark().orElse(null), false));
   }
 
-  void remember(String path, Node node) {
-    node.getStartMark().ifPresent(mark -> marks.put(path, mark));
+  /** Records a problem located at the key that names the path's node. */
+  void problemAtKey(String path, String message) {
+    problems.add(new Problem(path, message, null, true));
   }
 
   /**
@@ -80,7 +82,6 @@ final class YamlMessages {
    * problem when the node is not a mapping. Duplicate keys are rejected by the YAML loader.
    */
   Map<String, NodeTuple> entries(Node node, String path) {
-    remember(path, node);
     if (!(node instanceof MappingNode mapping)) {
       problem(path, node, "must be a mapping of field names to values");
       return null;
@@ -98,7 +99,6 @@ final class YamlMessages {
 
   /** Returns the items of a sequence node, or null after recording a problem. */
   List<Node> items(Node node, String path) {
-    remember(path, node);
     if (isNull(node)) {
       return List.of();
     }
@@ -111,7 +111,6 @@ final class YamlMessages {
 
   /** Returns a scalar as text, "" for a YAML null, or null after recording a problem. */
   String text(Node node, String path) {
-    remember(path, node);
     if (isNull(node)) {
       return "";
     }
@@ -124,7 +123,6 @@ final class YamlMessages {
 
   /** Returns a true or false scalar, or false after recording a problem. */
   boolean bool(Node node, String path) {
-    remember(path, node);
     String value = node instanceof ScalarNode scalar ? scalar.getValue() : "";
     return switch (value) {
       case "true", "True", "TRUE" -> true;
@@ -183,10 +181,7 @@ final class YamlMessages {
       if (field == null
           || OUTPUT_ONLY.contains(field.getFullName())
           || (allowed != null && !allowed.contains(key))) {
-        problem(
-            fieldPath,
-            entry.getValue().getKeyNode(),
-            "unknown field; " + expected(descriptor, ignored, allowed));
+        problemAtKey(fieldPath, "unknown field; " + expected(descriptor, ignored, allowed));
         continue;
       }
       String fieldSpecPath = specPath == null ? null : join(specPath, key);
@@ -197,7 +192,6 @@ final class YamlMessages {
           continue;
         }
       }
-      remember(fieldPath, content);
       if (isNull(content)) {
         continue;
       }
@@ -238,7 +232,6 @@ final class YamlMessages {
       }
       for (int i = 0; i < items.size(); i++) {
         String itemPath = path + "[" + i + "]";
-        remember(itemPath, items.get(i));
         Object value = single(items.get(i), builder, field, itemPath, specPath, sources, depth);
         if (value != null) {
           builder.addRepeatedField(field, value);
@@ -394,9 +387,8 @@ final class YamlMessages {
           }
         }
         default ->
-            problem(
+            problemAtKey(
                 path + "." + entry.getKey(),
-                entry.getValue().getKeyNode(),
                 "unknown field; a sourced value has only 'value' and 'source'");
       }
     }

@@ -377,15 +377,18 @@ public class DesignRevisions {
     requireTransition(revision, RevisionState.RELEASED);
     PartLookup parts = new PartLookup();
     DesignGraph graph = load(revision, parts);
-    List<Finding> partFindings = runChecks(graph, parts, Set.of(DesignChecker.RELEASED_PARTS));
+    // One pass runs every rule; unreleased part revisions are reported on their own first.
+    List<Finding> findings = runChecks(graph, parts, Set.copyOf(DesignChecker.RULES));
+    List<Finding> partFindings =
+        findings.stream()
+            .filter(finding -> finding.rule().equals(DesignChecker.RELEASED_PARTS))
+            .toList();
     if (!partFindings.isEmpty()) {
       throw new FailedPreconditionException(
           "PART_REVISION_NOT_RELEASED", violations(partFindings, "PART_REVISION_STATE"));
     }
     List<Finding> errors =
-        runChecks(graph, parts, Set.copyOf(DesignChecker.RULES)).stream()
-            .filter(finding -> finding.severity() == Finding.Severity.ERROR)
-            .toList();
+        findings.stream().filter(finding -> finding.severity() == Finding.Severity.ERROR).toList();
     if (!errors.isEmpty()) {
       throw new FailedPreconditionException(
           "DESIGN_CHECK_FAILED", violations(errors, "DESIGN_RULE"));
