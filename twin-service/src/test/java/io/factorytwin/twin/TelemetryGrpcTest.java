@@ -384,6 +384,55 @@ class TelemetryGrpcTest {
   }
 
   @Test
+  void kpis_addUpTheLatestValues() throws Exception {
+    String twinId = newTwin();
+    io.factorytwin.twin.v1.Kpis before =
+        twin.reader.getKpis(
+            io.factorytwin.twin.v1.GetKpisRequest.newBuilder().setTwin("twins/" + twinId).build());
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      stream.send(
+          register(
+              Map.of(
+                  1, RACK_POWER,
+                  2, "hall-1.row-01.rack-02.rack-power",
+                  3, "hall-1.row-01.cdu-1.power",
+                  4, "utility-a.active-power",
+                  5, "hall-1.row-01.rack-01.tokens-per-second")));
+      stream.send(
+          batch(
+              1,
+              new int[] {1, 2, 3, 4, 5},
+              new double[] {100, 110, 20, 300, 1_500_000},
+              new long[] {T0, T0, T0, T0, T0}));
+      // A new value replaces the rack's old one in the sum, it is not added to it.
+      stream.send(batch(2, new int[] {1}, new double[] {120}, new long[] {T0 + 1000}));
+    }
+
+    io.factorytwin.twin.v1.Kpis kpis =
+        twin.reader.getKpis(
+            io.factorytwin.twin.v1.GetKpisRequest.newBuilder().setTwin("twins/" + twinId).build());
+    PointValue sitePue =
+        twin.reader
+            .getLatestValues(
+                GetLatestValuesRequest.newBuilder()
+                    .setParent("twins/" + twinId)
+                    .addPoints("twins/" + twinId + "/points/site.pue")
+                    .build())
+            .getValues(0);
+
+    assertThat(before.hasPue()).isFalse();
+    assertThat(before.hasItPowerKw()).isFalse();
+    assertThat(kpis.getItPowerKw()).isEqualTo(230.0);
+    assertThat(kpis.getCoolingPowerKw()).isEqualTo(20.0);
+    assertThat(kpis.getFacilityPowerKw()).isEqualTo(300.0);
+    assertThat(kpis.getPue()).isCloseTo(300.0 / 230.0, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(kpis.getTokensPerWatt()).isCloseTo(5.0, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(kpis.getFacilityTime().getSeconds()).isEqualTo((T0 + 1000) / 1000);
+    assertThat(sitePue.getValue()).isEqualTo(kpis.getPue());
+  }
+
+  @Test
   void ingest_withoutHeader_failsTheStream() throws Exception {
     try (Stream stream = new Stream()) {
       Object reply = stream.send(batch(1, new int[] {1}, new double[] {1}, new long[] {T0}));

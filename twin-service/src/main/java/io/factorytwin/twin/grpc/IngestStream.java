@@ -156,7 +156,8 @@ final class IngestStream implements StreamObserver<IngestRequest> {
       IngestRejectReason reason = null;
       if (point < 0) {
         reason = IngestRejectReason.INGEST_REJECT_REASON_UNKNOWN_POINT;
-      } else if (graph.pointTemplate(point).isSetpoint()) {
+      } else if (graph.pointTemplate(point).isSetpoint() || graph.pointNode(point) == 0) {
+        // Setpoints change only through ApplySetpoint; the site's KPI points are computed.
         reason = IngestRejectReason.INGEST_REJECT_REASON_NOT_A_SENSOR;
       }
       if (reason != null) {

@@ -33,6 +33,7 @@ import io.factorytwin.twin.v1.EdgeKind;
 import io.factorytwin.twin.v1.GetHistoryRequest;
 import io.factorytwin.twin.v1.GetHistoryResponse;
 import io.factorytwin.twin.v1.GetInsightRequest;
+import io.factorytwin.twin.v1.GetKpisRequest;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
 import io.factorytwin.twin.v1.GetLatestValuesResponse;
 import io.factorytwin.twin.v1.GetNodeRequest;
@@ -45,6 +46,7 @@ import io.factorytwin.twin.v1.ImpactKind;
 import io.factorytwin.twin.v1.IngestRequest;
 import io.factorytwin.twin.v1.IngestResponse;
 import io.factorytwin.twin.v1.Insight;
+import io.factorytwin.twin.v1.Kpis;
 import io.factorytwin.twin.v1.ListEdgesRequest;
 import io.factorytwin.twin.v1.ListEdgesResponse;
 import io.factorytwin.twin.v1.ListInsightsRequest;
@@ -313,6 +315,40 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     ListInsightsResponse.Builder builder = ListInsightsResponse.newBuilder();
     page.items().forEach(row -> builder.addInsights(TwinMapper.insight(row)));
     reply(response, builder.setNextPageToken(page.nextToken()).build());
+  }
+
+  @Override
+  @Blocking
+  public void getKpis(GetKpisRequest request, StreamObserver<Kpis> response) {
+    String twinId = Names.twin(request.getTwin(), "twin");
+    TwinGraph graph = twins.graph(twinId, null);
+    Kpis.Builder kpis = Kpis.newBuilder().setTwin("twins/" + twinId);
+    LiveState state = states.existing(graph);
+    if (state != null) {
+      LiveState.KpiValues values = state.kpis();
+      if (values.facilityTime() != Long.MIN_VALUE) {
+        kpis.setFacilityTime(TwinMapper.timestamp(Instant.ofEpochMilli(values.facilityTime())));
+      }
+      if (values.pue() != null) {
+        kpis.setPue(values.pue());
+      }
+      if (values.tokensPerWatt() != null) {
+        kpis.setTokensPerWatt(values.tokensPerWatt());
+      }
+      if (values.tokensPerSecond() != null) {
+        kpis.setTokensPerSecond(values.tokensPerSecond());
+      }
+      if (values.itPowerKw() != null) {
+        kpis.setItPowerKw(values.itPowerKw());
+      }
+      if (values.coolingPowerKw() != null) {
+        kpis.setCoolingPowerKw(values.coolingPowerKw());
+      }
+      if (values.facilityPowerKw() != null) {
+        kpis.setFacilityPowerKw(values.facilityPowerKw());
+      }
+    }
+    reply(response, kpis.build());
   }
 
   @Override
@@ -912,6 +948,17 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     String id = graph.pointId(point);
     PointValue.Builder value = PointValue.newBuilder().setPoint(Names.point(graph.twinId(), id));
     LiveState state = states.existing(graph);
+    if (graph.pointNode(point) == 0) {
+      // The site's points are the KPIs, computed from the other points' latest values.
+      Double kpi = state == null ? null : kpiValue(state.kpis(), graph.pointTemplate(point));
+      if (kpi != null) {
+        value
+            .setValue(kpi)
+            .setFacilityTime(
+                TwinMapper.timestamp(Instant.ofEpochMilli(state.kpis().facilityTime())));
+      }
+      return value.build();
+    }
     if (!graph.pointTemplate(point).isSetpoint() && state != null) {
       long time = state.latestTime(point);
       if (time != Long.MIN_VALUE) {
@@ -932,6 +979,18 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
       }
     }
     return value.build();
+  }
+
+  private static Double kpiValue(LiveState.KpiValues kpis, PointTemplate template) {
+    return switch (template.pointType()) {
+      case "pue" -> kpis.pue();
+      case "tokens-per-watt" -> kpis.tokensPerWatt();
+      case "tokens-per-second" -> kpis.tokensPerSecond();
+      case "it-power" -> kpis.itPowerKw();
+      case "cooling-power" -> kpis.coolingPowerKw();
+      case "facility-power" -> kpis.facilityPowerKw();
+      default -> null;
+    };
   }
 
   /** Visits points by node name, then point order, after a "node id|suffix" position. */

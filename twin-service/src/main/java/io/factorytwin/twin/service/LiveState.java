@@ -86,6 +86,18 @@ public final class LiveState {
   /** Facility time between two SEEN events of one open insight. */
   private static final long SEEN_INTERVAL_MS = 60_000;
 
+  /** KPI roles of points: what a point's value adds to. */
+  public static final int KPI_IT = 1;
+
+  public static final int KPI_FACILITY = 2;
+  public static final int KPI_COOLING = 3;
+  public static final int KPI_TOKENS = 4;
+
+  private final byte[] kpiRole;
+  private final double[] kpiSum = new double[5];
+  private final int[] kpiReporting = new int[5];
+  private long kpiTime = Long.MIN_VALUE;
+
   private long base = Long.MIN_VALUE;
   private volatile long facilityClock = Long.MIN_VALUE;
   private long sweptMinute = Long.MIN_VALUE;
@@ -116,6 +128,7 @@ public final class LiveState {
     limit = new double[points];
     conditionSince = new long[points];
     Arrays.fill(rule, (byte) -1);
+    kpiRole = KpiRoles.of(graph);
     Arrays.fill(conditionSince, Long.MIN_VALUE);
     for (int node = 0; node < graph.nodeCount(); node++) {
       List<PointTemplate> templates = graph.templates(node);
@@ -134,6 +147,28 @@ public final class LiveState {
         }
       }
     }
+  }
+
+  /** The live KPIs; a figure is null until the points it needs have reported. */
+  public record KpiValues(
+      long facilityTime,
+      Double pue,
+      Double tokensPerWatt,
+      Double tokensPerSecond,
+      Double itPowerKw,
+      Double coolingPowerKw,
+      Double facilityPowerKw) {}
+
+  public synchronized KpiValues kpis() {
+    Double it = kpiReporting[KPI_IT] > 0 ? kpiSum[KPI_IT] : null;
+    Double facility = kpiReporting[KPI_FACILITY] > 0 ? kpiSum[KPI_FACILITY] : null;
+    Double cooling = kpiReporting[KPI_COOLING] > 0 ? kpiSum[KPI_COOLING] : null;
+    Double tokens = kpiReporting[KPI_TOKENS] > 0 ? kpiSum[KPI_TOKENS] : null;
+    Double pue = it != null && facility != null && it > 0 ? facility / it : null;
+    // Tokens per second over watts is tokens per joule; facility power is in kW.
+    Double perWatt =
+        tokens != null && facility != null && facility > 0 ? tokens / (facility * 1000) : null;
+    return new KpiValues(kpiTime, pue, perWatt, tokens, it, cooling, facility);
   }
 
   /** The limit a rule applies to a point, or NaN when no rule watches it. */
@@ -254,6 +289,7 @@ public final class LiveState {
       }
     }
     long previous = latestTime[point];
+    double previousValue = latest[point];
     if (previous != Long.MIN_VALUE) {
       if (time == previous) {
         return IngestRejectReason.INGEST_REJECT_REASON_DUPLICATE;
@@ -269,6 +305,17 @@ public final class LiveState {
     }
     latest[point] = value;
     latestTime[point] = time;
+    int role = kpiRole[point];
+    if (role > 0) {
+      // Running sums make every KPI O(1) per sample instead of a sum over all racks per read.
+      if (previous == Long.MIN_VALUE) {
+        kpiReporting[role]++;
+        kpiSum[role] += value;
+      } else {
+        kpiSum[role] += value - previousValue;
+      }
+      kpiTime = Math.max(kpiTime, time);
+    }
     if (base == Long.MIN_VALUE) {
       base = time - DAY_MS;
     }
