@@ -254,6 +254,7 @@ final class IngestStream implements StreamObserver<IngestRequest> {
     // Outside the state's lock: waiting here for the writer holds back only this stream.
     rollups.accept(state, closed);
     insights.record(graph, events);
+    state.log().signal();
     int rejectedTotal = 0;
     for (IngestRejectReason reason : IngestRejectReason.values()) {
       if (reason != IngestRejectReason.UNRECOGNIZED && rejected[reason.getNumber()] > 0) {

@@ -1,6 +1,7 @@
 package io.factorytwin.twin.grpc;
 
 import io.factorytwin.support.config.ServiceConfig;
+import io.factorytwin.support.error.ErrorTable;
 import io.factorytwin.support.error.FailedPreconditionException;
 import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.support.error.NotFoundException;
@@ -9,6 +10,7 @@ import io.factorytwin.twin.graph.ImpactAnalysis;
 import io.factorytwin.twin.graph.PointTemplate;
 import io.factorytwin.twin.graph.Traversal;
 import io.factorytwin.twin.graph.TwinGraph;
+import io.factorytwin.twin.service.ChangeLog;
 import io.factorytwin.twin.service.DatabaseException;
 import io.factorytwin.twin.service.InsightStore;
 import io.factorytwin.twin.service.LiveState;
@@ -66,6 +68,7 @@ import io.factorytwin.twin.v1.Path;
 import io.factorytwin.twin.v1.Point;
 import io.factorytwin.twin.v1.PointValue;
 import io.factorytwin.twin.v1.RackImpact;
+import io.factorytwin.twin.v1.RevisionSwitched;
 import io.factorytwin.twin.v1.SetpointChange;
 import io.factorytwin.twin.v1.TraverseDirection;
 import io.factorytwin.twin.v1.TraverseRequest;
@@ -74,6 +77,9 @@ import io.factorytwin.twin.v1.Twin;
 import io.factorytwin.twin.v1.TwinRevision;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
 import io.factorytwin.twin.v1.UpstreamCondition;
+import io.factorytwin.twin.v1.WatchRequest;
+import io.factorytwin.twin.v1.WatchResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -87,8 +93,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -145,6 +154,8 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   private final RollupWriter rollups;
   private final ExecutorService ingestExecutor;
   private final RollupHistory rollupHistory;
+  private final ExecutorService watchExecutor;
+  private final Set<WatchStream> watchers = ConcurrentHashMap.newKeySet();
   private final InsightStore insights;
   private final String errorDomain;
   private final long maxDesignBytes;
@@ -164,6 +175,20 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     this.states = states;
     this.rollups = rollups;
     this.rollupHistory = rollupHistory;
+    this.watchExecutor =
+        Executors.newFixedThreadPool(
+            2, Thread.ofPlatform().name("twin-watch-", 0).daemon().factory());
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("twin-watch-keepalive").daemon().factory());
+    timer.scheduleAtFixedRate(
+        () -> {
+          watchers.removeIf(WatchStream::closed);
+          watchers.forEach(WatchStream::keepalive);
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
     this.insights = insights;
     this.ingestExecutor =
         Executors.newFixedThreadPool(
@@ -183,6 +208,40 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   @Override
   public StreamObserver<IngestRequest> ingest(StreamObserver<IngestResponse> response) {
     return new IngestStream(response, states, rollups, insights, ingestExecutor, errorDomain);
+  }
+
+  @Override
+  public void watch(WatchRequest request, StreamObserver<WatchResponse> response) {
+    // Runs on the event loop: the handlers must be set here, the setup may read the database and
+    // runs on the watch executor.
+    ServerCallStreamObserver<WatchResponse> call =
+        (ServerCallStreamObserver<WatchResponse>) response;
+    WatchStream[] stream = new WatchStream[1];
+    call.setOnReadyHandler(
+        () -> {
+          WatchStream started = stream[0];
+          if (started != null) {
+            started.schedule();
+          }
+        });
+    call.setOnCancelHandler(
+        () -> {
+          WatchStream started = stream[0];
+          if (started != null) {
+            started.close();
+          }
+        });
+    watchExecutor.execute(
+        () -> {
+          try {
+            WatchStream created = new WatchStream(request, response, states, watchExecutor);
+            stream[0] = created;
+            watchers.add(created);
+            created.start();
+          } catch (RuntimeException e) {
+            response.onError(ErrorTable.toStatus(e, errorDomain));
+          }
+        });
   }
 
   @Override
@@ -376,6 +435,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
             request.getEtag(),
             Caller.current().subject(),
             request.getComment());
+    insights.publish(twins.graph(name.twinId(), null), row);
     reply(response, TwinMapper.insight(row));
   }
 
@@ -474,7 +534,22 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     if (request.getEtag().isEmpty()) {
       throw new InvalidArgumentException("etag", "required: the twin's current etag");
     }
+    TwinRow before = twins.twin(name.twinId());
+    LiveState previous = states.existing(twins.graph(name.twinId(), null));
     TwinRow twin = twins.activate(name.twinId(), name.id(), request.getEtag());
+    if (previous != null && !before.activeRevision().equals(twin.activeRevision())) {
+      previous
+          .log()
+          .appendEvent(
+              ChangeLog.REVISION,
+              -1,
+              RevisionSwitched.newBuilder()
+                  .setPreviousRevision(Names.revisionName(twin.id(), before.activeRevision()))
+                  .setActiveRevision(Names.revisionName(twin.id(), twin.activeRevision()))
+                  .setSwitchTime(TwinMapper.timestamp(twin.updateTime()))
+                  .build());
+      previous.log().retire();
+    }
     reply(response, TwinMapper.twin(twin, twins.revision(twin.id(), twin.activeRevision())));
   }
 
@@ -859,7 +934,14 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     } catch (SQLException e) {
       throw new DatabaseException(e);
     }
-    reply(response, TwinMapper.change(change));
+    SetpointChange applied = TwinMapper.change(change);
+    LiveState state = states.of(name.twinId());
+    int livePoint = state.graph().point(name.id());
+    if (livePoint >= 0) {
+      state.log().appendEvent(ChangeLog.SETPOINT, livePoint, applied);
+      state.log().signal();
+    }
+    reply(response, applied);
   }
 
   @Override

@@ -222,32 +222,7 @@ final class TwinMapper {
   }
 
   static Insight insight(InsightStore.Row row) {
-    Insight.Builder insight =
-        Insight.newBuilder()
-            .setName("twins/" + row.twinId() + "/insights/" + row.id())
-            .setRule(row.rule())
-            .setRuleKindValue(row.ruleKind())
-            .setSeverityValue(row.severity())
-            .setStateValue(row.state())
-            .setSummary(row.summary())
-            .setNode(Names.node(row.twinId(), row.nodeId()))
-            .setPoint(Names.point(row.twinId(), row.pointId()))
-            .setObservedValue(row.observed())
-            .setThresholdValue(row.threshold())
-            .setFirstSeenFacilityTime(timestamp(row.firstSeen()))
-            .setLastSeenFacilityTime(timestamp(row.lastSeen()))
-            .setAcknowledgedBy(row.acknowledgedBy())
-            .setAcknowledgeComment(row.acknowledgeComment())
-            .setEtag(InsightStore.etag(row))
-            .setCreateTime(timestamp(row.createTime()))
-            .setUpdateTime(timestamp(row.updateTime()));
-    if (row.resolveTime() != null) {
-      insight.setResolveFacilityTime(timestamp(row.resolveTime()));
-    }
-    if (row.acknowledgeTime() != null) {
-      insight.setAcknowledgeTime(timestamp(row.acknowledgeTime()));
-    }
-    return insight.build();
+    return io.factorytwin.twin.service.InsightMessages.insight(row);
   }
 
   static Timestamp timestamp(Instant instant) {

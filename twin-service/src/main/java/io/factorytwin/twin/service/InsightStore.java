@@ -61,10 +61,12 @@ public class InsightStore {
           + " acknowledge_comment, acknowledge_time, version, create_time, update_time";
 
   private final DataSource dataSource;
+  private final LiveStates states;
   private final ThreadPoolExecutor writer;
 
-  InsightStore(DataSource dataSource) {
+  InsightStore(DataSource dataSource, LiveStates states) {
     this.dataSource = dataSource;
+    this.states = states;
     this.writer =
         new ThreadPoolExecutor(
             1,
@@ -100,6 +102,7 @@ public class InsightStore {
             while (true) {
               try {
                 write(graph, event);
+                publish(graph, event);
                 break;
               } catch (SQLException | RuntimeException e) {
                 Log.warnf(
@@ -114,6 +117,32 @@ public class InsightStore {
             }
           }
         });
+  }
+
+  /** Puts an acknowledged insight on the change log that Watch streams read. */
+  public void publish(TwinGraph graph, Row row) {
+    LiveState state = states.existing(graph);
+    int point = graph.point(row.pointId());
+    if (state != null && point >= 0) {
+      state.log().appendEvent(ChangeLog.INSIGHT, point, InsightMessages.insight(row));
+      state.log().signal();
+    }
+  }
+
+  /** Puts the insight in its new state on the change log that Watch streams read. */
+  private void publish(TwinGraph graph, InsightEvent event) {
+    LiveState state = states.existing(graph);
+    if (state == null) {
+      return;
+    }
+    one(graph.twinId(), event.id())
+        .ifPresent(
+            row -> {
+              state
+                  .log()
+                  .appendEvent(ChangeLog.INSIGHT, event.point(), InsightMessages.insight(row));
+              state.log().signal();
+            });
   }
 
   /** Waits until the events queued so far are written. */

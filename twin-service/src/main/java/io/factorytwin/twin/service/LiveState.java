@@ -73,6 +73,7 @@ public final class LiveState {
 
   private final double[] physicalMin;
   private final double[] physicalMax;
+  private final double[] deadbands;
 
   // Insight rules: the rule watching each point (-1 for none), its limit on that point, since when
   // the condition holds (Long.MIN_VALUE when it does not), and the open insight's id and the
@@ -97,6 +98,11 @@ public final class LiveState {
   private final double[] kpiSum = new double[5];
   private final int[] kpiReporting = new int[5];
   private long kpiTime = Long.MIN_VALUE;
+
+  // Watch: the change log, and per point the last value sent to it and that entry's sequence.
+  private final ChangeLog log;
+  private final double[] published;
+  private final long[] publishedSeq;
 
   private long base = Long.MIN_VALUE;
   private volatile long facilityClock = Long.MIN_VALUE;
@@ -124,11 +130,15 @@ public final class LiveState {
     minuteCount = new int[points];
     physicalMin = new double[points];
     physicalMax = new double[points];
+    deadbands = new double[points];
     rule = new byte[points];
     limit = new double[points];
     conditionSince = new long[points];
     Arrays.fill(rule, (byte) -1);
     kpiRole = KpiRoles.of(graph);
+    log = new ChangeLog(Math.min(1 << 20, Math.max(4096, points * 4)));
+    published = new double[points];
+    publishedSeq = new long[points];
     Arrays.fill(conditionSince, Long.MIN_VALUE);
     for (int node = 0; node < graph.nodeCount(); node++) {
       List<PointTemplate> templates = graph.templates(node);
@@ -136,6 +146,7 @@ public final class LiveState {
         int point = graph.firstPoint(node) + t;
         physicalMin[point] = templates.get(t).physicalMin();
         physicalMax[point] = templates.get(t).physicalMax();
+        deadbands[point] = templates.get(t).deadband();
         int r = io.factorytwin.twin.graph.InsightRules.ruleFor(templates.get(t).suffix());
         if (r >= 0) {
           double value =
@@ -147,6 +158,19 @@ public final class LiveState {
         }
       }
     }
+  }
+
+  public ChangeLog log() {
+    return log;
+  }
+
+  /** Sequence number of the point's last value change in the log; 0 when it has none. */
+  public long publishedSeq(int point) {
+    return publishedSeq[point];
+  }
+
+  private double deadband(int point) {
+    return deadbands[point];
   }
 
   /** The live KPIs; a figure is null until the points it needs have reported. */
@@ -346,6 +370,10 @@ public final class LiveState {
       facilityClock = time;
     }
     evaluate(point, value, time, insights);
+    if (publishedSeq[point] == 0 || Math.abs(value - published[point]) >= deadband(point)) {
+      published[point] = value;
+      publishedSeq[point] = log.appendValue(point, value, time);
+    }
     accepted++;
     return null;
   }
