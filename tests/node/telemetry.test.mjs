@@ -1,6 +1,6 @@
 // twin-service through grpc-js, as a BMS gateway or partner tool in another language would use
-// it: build a small twin, stream telemetry over Ingest, read the latest values and the one-minute
-// roll-ups back, and write a setpoint. Runs against the services bin/factory up started.
+// it: build a small twin, watch it, stream telemetry over Ingest, read the latest values and the
+// one-minute roll-ups back, and write a setpoint. Runs against the services bin/factory up started.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -115,7 +115,7 @@ function ingest(client, messages) {
 
 const T0 = 1_780_272_000_000; // 2026-06-01T00:00:00Z, a minute boundary
 
-test('twin: telemetry streams in, and latest values and roll-ups come back', async () => {
+test('twin: telemetry streams in, Watch sees it, and latest values and roll-ups come back', async () => {
   const client = new TwinService(address, grpc.credentials.createInsecure());
   const twinId = `node-${crypto.randomUUID().slice(0, 8)}`;
   const twin = `twins/${twinId}`;
@@ -126,6 +126,27 @@ test('twin: telemetry streams in, and latest values and roll-ups come back', asy
 
     const power = 'hall-1.row-01.rack-01.rack-power';
     const supply = 'hall-1.row-01.cdu-1.liquid-temperature.secondary-supply';
+    // Watch the rack's power while the telemetry arrives.
+    const watched = [];
+    const watch = client.Watch(
+      { parent: twin, filter: { points: [`${twin}/points/${power}`], event_kinds: ['WATCH_EVENT_KIND_VALUES'] } },
+      metadata('reader'));
+    const fourValues = new Promise((resolve, reject) => {
+      watch.on('data', (message) => {
+        if (message.values_changed) {
+          watched.push(...message.values_changed.values.map((v) => v.value));
+          if (watched.length >= 4) {
+            resolve();
+          }
+        }
+      });
+      watch.on('error', (error) => {
+        if (error.code !== grpc.status.CANCELLED) {
+          reject(error);
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 300));
     const replies = await ingest(client, [
       { header: { twin, source: 'node-test' } },
       { register_points: { sequence: 1, registrations: [
@@ -141,6 +162,11 @@ test('twin: telemetry streams in, and latest values and roll-ups come back', asy
     assert.equal(replies[2].batch_ack.accepted_count, 2);
     assert.equal(replies[2].batch_ack.rejected_count, 1);
     assert.equal(replies[2].batch_ack.reject_counts[0].reason, 'INGEST_REJECT_REASON_NON_FINITE');
+
+    await Promise.race([fourValues, new Promise((_, reject) => setTimeout(
+      () => reject(new Error(`Watch sent ${watched.length} of 4 values`)), 10_000))]);
+    watch.cancel();
+    assert.deepEqual(watched, [100, 110, 120, 130]);
 
     const latest = await unary(client, 'GetLatestValues',
       { parent: twin, points: [`${twin}/points/${power}`, `${twin}/points/${supply}`] }, 'reader');

@@ -3,10 +3,12 @@ package io.factorytwin.cli;
 import io.factorytwin.twin.v1.AnalyzeImpactRequest;
 import io.factorytwin.twin.v1.AnalyzeImpactResponse;
 import io.factorytwin.twin.v1.EdgeKind;
+import io.factorytwin.twin.v1.GetKpisRequest;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
 import io.factorytwin.twin.v1.GetLatestValuesResponse;
 import io.factorytwin.twin.v1.GroupImpact;
 import io.factorytwin.twin.v1.Insight;
+import io.factorytwin.twin.v1.Kpis;
 import io.factorytwin.twin.v1.ListInsightsRequest;
 import io.factorytwin.twin.v1.ListInsightsResponse;
 import io.factorytwin.twin.v1.ListNodesRequest;
@@ -22,6 +24,9 @@ import io.factorytwin.twin.v1.TraverseDirection;
 import io.factorytwin.twin.v1.TraverseRequest;
 import io.factorytwin.twin.v1.TraverseResponse;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
+import io.factorytwin.twin.v1.WatchFilter;
+import io.factorytwin.twin.v1.WatchRequest;
+import io.factorytwin.twin.v1.WatchResponse;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +50,9 @@ import picocli.CommandLine.Parameters;
       TwinCommand.Trace.class,
       TwinCommand.Impact.class,
       TwinCommand.Points.class,
-      TwinCommand.Insights.class
+      TwinCommand.Insights.class,
+      TwinCommand.KpisCommand.class,
+      TwinCommand.WatchCommand.class
     })
 final class TwinCommand {
 
@@ -399,6 +406,154 @@ final class TwinCommand {
           List.of("INSIGHT", "STATE", "SEVERITY", "SUMMARY", "OBSERVED / LIMIT"),
           rows);
       nextPage(spec, response.getNextPageToken());
+      return 0;
+    }
+  }
+
+  @Command(name = "kpis", mixinStandardHelpOptions = true, description = "The twin's live KPIs.")
+  static final class KpisCommand implements Callable<Integer> {
+
+    @Mixin Connection connection;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "The twin: an id or twins/{twin}.")
+    String twin;
+
+    @Override
+    public Integer call() {
+      Kpis kpis =
+          withTwin(
+              connection,
+              stub -> stub.getKpis(GetKpisRequest.newBuilder().setTwin(twinName(twin)).build()));
+      if (connection.output == Connection.OutputFormat.json) {
+        Output.json(spec.commandLine().getOut(), kpis);
+        return 0;
+      }
+      List<List<String>> rows = new ArrayList<>();
+      rows.add(
+          List.of("PUE", kpis.hasPue() ? String.format(Locale.ROOT, "%.3f", kpis.getPue()) : "-"));
+      rows.add(
+          List.of(
+              "tokens per watt",
+              kpis.hasTokensPerWatt()
+                  ? String.format(Locale.ROOT, "%.3f", kpis.getTokensPerWatt())
+                  : "-"));
+      rows.add(
+          List.of(
+              "IT power kW",
+              kpis.hasItPowerKw() ? String.format(Locale.ROOT, "%.1f", kpis.getItPowerKw()) : "-"));
+      rows.add(
+          List.of(
+              "cooling power kW",
+              kpis.hasCoolingPowerKw()
+                  ? String.format(Locale.ROOT, "%.1f", kpis.getCoolingPowerKw())
+                  : "-"));
+      rows.add(
+          List.of(
+              "facility power kW",
+              kpis.hasFacilityPowerKw()
+                  ? String.format(Locale.ROOT, "%.1f", kpis.getFacilityPowerKw())
+                  : "-"));
+      Output.table(spec.commandLine().getOut(), List.of("KPI", "VALUE"), rows);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "watch",
+      mixinStandardHelpOptions = true,
+      description = "Print the twin's changes as they happen, one line each, until interrupted.")
+  static final class WatchCommand implements Callable<Integer> {
+
+    @Mixin Connection connection;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "The twin: an id or twins/{twin}.")
+    String twin;
+
+    @Option(names = "--node", description = "Watch only this node and what it contains.")
+    List<String> nodes = new ArrayList<>();
+
+    @Option(
+        names = "--point-type",
+        description = "Watch only points of this type, such as rack-power.")
+    List<String> pointTypes = new ArrayList<>();
+
+    @Option(names = "--snapshot", description = "Start with the current values.")
+    boolean snapshot;
+
+    @Option(
+        names = "--max-messages",
+        description = "Stop after this many messages (default: never).")
+    long maxMessages = Long.MAX_VALUE;
+
+    @Override
+    public Integer call() {
+      WatchFilter.Builder filter = WatchFilter.newBuilder().addAllPointTypes(pointTypes);
+      nodes.forEach(node -> filter.addNodes(nodeName(twin, node)));
+      ManagedChannel channel = connection.open(Connection.Service.TWIN);
+      try {
+        // No deadline: a watch runs until interrupted; the server's keepalives show it is alive.
+        java.util.Iterator<WatchResponse> stream =
+            TwinServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(connection.credentials())
+                .watch(
+                    WatchRequest.newBuilder()
+                        .setParent(twinName(twin))
+                        .setFilter(filter)
+                        .setIncludeSnapshot(snapshot)
+                        .build());
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        for (long count = 0; count < maxMessages && stream.hasNext(); count++) {
+          WatchResponse message = stream.next();
+          if (connection.output == Connection.OutputFormat.json) {
+            Output.json(out, message);
+            continue;
+          }
+          switch (message.getEventCase()) {
+            case VALUES_CHANGED ->
+                message
+                    .getValuesChanged()
+                    .getValuesList()
+                    .forEach(
+                        value ->
+                            out.printf(
+                                Locale.ROOT,
+                                "value     %s = %.3f%s%n",
+                                shortName(value.getPoint()),
+                                value.getValue(),
+                                message.getValuesChanged().getConflated() ? " (conflated)" : ""));
+            case SETPOINT_CHANGED ->
+                out.printf(
+                    Locale.ROOT,
+                    "setpoint  %s = %.3f (was %.3f, %s)%n",
+                    shortName(message.getSetpointChanged().getPoint()),
+                    message.getSetpointChanged().getValue(),
+                    message.getSetpointChanged().getPreviousValue(),
+                    message.getSetpointChanged().getAction());
+            case INSIGHT_CHANGED ->
+                out.printf(
+                    "insight   %s %s: %s%n",
+                    message.getInsightChanged().getState().name().replace("STATE_", ""),
+                    message.getInsightChanged().getSeverity().name().replace("SEVERITY_", ""),
+                    message.getInsightChanged().getSummary());
+            case REVISION_SWITCHED ->
+                out.printf("revision  now %s%n", message.getRevisionSwitched().getActiveRevision());
+            case LAGGED ->
+                out.printf(
+                    "lagged    %d value changes conflated%n",
+                    message.getLagged().getDroppedValueChanges());
+            case RESUME_TOKEN_EXPIRED ->
+                out.println("expired   changes before this point are gone");
+            default -> {}
+          }
+          out.flush();
+        }
+      } finally {
+        Connection.close(channel);
+      }
       return 0;
     }
   }

@@ -82,6 +82,19 @@ class TwinCommandTest {
     }
 
     @Override
+    public void getKpis(
+        io.factorytwin.twin.v1.GetKpisRequest request,
+        StreamObserver<io.factorytwin.twin.v1.Kpis> response) {
+      response.onNext(
+          io.factorytwin.twin.v1.Kpis.newBuilder()
+              .setTwin(request.getTwin())
+              .setPue(1.18)
+              .setItPowerKw(15360)
+              .build());
+      response.onCompleted();
+    }
+
+    @Override
     public void traverse(TraverseRequest request, StreamObserver<TraverseResponse> response) {
       traverseRequest.set(request);
       response.onNext(
@@ -148,5 +161,14 @@ class TwinCommandTest {
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("unknown edge kind 'pipes'");
     assertThat(traverseRequest.get()).isNull();
+  }
+
+  @Test
+  void kpis_printsSetFiguresAndDashesForUnsetOnes() {
+    int code = run("kpis", "hall");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("PUE").contains("1.180").contains("15360.0");
+    assertThat(out.toString()).containsPattern("cooling power kW\\s+-");
   }
 }
