@@ -7,6 +7,7 @@ import io.factorytwin.twin.service.InsightStore;
 import io.factorytwin.twin.service.LiveState;
 import io.factorytwin.twin.service.LiveStates;
 import io.factorytwin.twin.service.RollupWriter;
+import io.factorytwin.twin.service.TwinLease;
 import io.factorytwin.twin.v1.BatchAck;
 import io.factorytwin.twin.v1.IngestHeader;
 import io.factorytwin.twin.v1.IngestRejectReason;
@@ -48,6 +49,7 @@ final class IngestStream implements StreamObserver<IngestRequest> {
   private final LiveStates states;
   private final RollupWriter rollups;
   private final InsightStore insights;
+  private final TwinLease lease;
   private final ExecutorService executor;
   private final String errorDomain;
 
@@ -62,12 +64,14 @@ final class IngestStream implements StreamObserver<IngestRequest> {
       LiveStates states,
       RollupWriter rollups,
       InsightStore insights,
+      TwinLease lease,
       ExecutorService executor,
       String errorDomain) {
     this.response = (ServerCallStreamObserver<IngestResponse>) response;
     this.states = states;
     this.rollups = rollups;
     this.insights = insights;
+    this.lease = lease;
     this.executor = executor;
     this.errorDomain = errorDomain;
     this.response.disableAutoRequest();
@@ -113,6 +117,8 @@ final class IngestStream implements StreamObserver<IngestRequest> {
   }
 
   private void handle(IngestRequest message) throws InterruptedException {
+    // Ownership can move while the stream is open: the producer reconnects and reaches the owner.
+    lease.requireOwner();
     switch (message.getMessageCase()) {
       case HEADER -> header(message.getHeader());
       case REGISTER_POINTS -> register(message.getRegisterPoints());

@@ -20,6 +20,7 @@ import io.factorytwin.twin.service.MemoryFilter.Type;
 import io.factorytwin.twin.service.RollupHistory;
 import io.factorytwin.twin.service.RollupWriter;
 import io.factorytwin.twin.service.Setpoints;
+import io.factorytwin.twin.service.TwinLease;
 import io.factorytwin.twin.service.TwinStore.RevisionRow;
 import io.factorytwin.twin.service.TwinStore.TwinRow;
 import io.factorytwin.twin.service.Twins;
@@ -154,6 +155,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   private final RollupWriter rollups;
   private final ExecutorService ingestExecutor;
   private final RollupHistory rollupHistory;
+  private final TwinLease lease;
   private final ExecutorService watchExecutor;
   private final Set<WatchStream> watchers = ConcurrentHashMap.newKeySet();
   private final InsightStore insights;
@@ -167,6 +169,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
       RollupWriter rollups,
       RollupHistory rollupHistory,
       InsightStore insights,
+      TwinLease lease,
       ServiceConfig config,
       @ConfigProperty(name = "twin.apply.max-design-bytes") long maxDesignBytes,
       @ConfigProperty(name = "twin.ingest.threads") int ingestThreads) {
@@ -175,6 +178,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     this.states = states;
     this.rollups = rollups;
     this.rollupHistory = rollupHistory;
+    this.lease = lease;
     this.watchExecutor =
         Executors.newFixedThreadPool(
             2, Thread.ofPlatform().name("twin-watch-", 0).daemon().factory());
@@ -207,7 +211,8 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
 
   @Override
   public StreamObserver<IngestRequest> ingest(StreamObserver<IngestResponse> response) {
-    return new IngestStream(response, states, rollups, insights, ingestExecutor, errorDomain);
+    return new IngestStream(
+        response, states, rollups, insights, lease, ingestExecutor, errorDomain);
   }
 
   @Override
@@ -234,7 +239,9 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     watchExecutor.execute(
         () -> {
           try {
-            WatchStream created = new WatchStream(request, response, states, watchExecutor);
+            lease.requireOwner();
+            WatchStream created =
+                new WatchStream(request, response, states, lease::owner, watchExecutor);
             stream[0] = created;
             watchers.add(created);
             created.start();
@@ -247,6 +254,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   @Override
   @Blocking
   public void getHistory(GetHistoryRequest request, StreamObserver<GetHistoryResponse> response) {
+    lease.requireOwner();
     Names.Child name = Names.child(request.getPoint(), "points", "point");
     if (!request.hasTimeRange()
         || !request.getTimeRange().hasStartTime()
@@ -379,8 +387,9 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   @Override
   @Blocking
   public void getKpis(GetKpisRequest request, StreamObserver<Kpis> response) {
+    lease.requireOwner();
     String twinId = Names.twin(request.getTwin(), "twin");
-    TwinGraph graph = twins.graph(twinId, null);
+    TwinGraph graph = states.of(twinId).graph();
     Kpis.Builder kpis = Kpis.newBuilder().setTwin("twins/" + twinId);
     LiveState state = states.existing(graph);
     if (state != null) {
@@ -824,6 +833,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   @Blocking
   public void getLatestValues(
       GetLatestValuesRequest request, StreamObserver<GetLatestValuesResponse> response) {
+    lease.requireOwner();
     String twinId = Names.twin(request.getParent(), "parent");
     boolean named = request.getPointsCount() > 0;
     if (named == !request.getFilter().isEmpty()) {
@@ -833,7 +843,8 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     if (request.getPointsCount() > MAX_NAMED_POINTS) {
       throw new InvalidArgumentException("points", "at most " + MAX_NAMED_POINTS + " points");
     }
-    TwinGraph graph = twins.graph(twinId, null);
+    // The owner's live state, rebuilt from the roll-ups if this replica just took over.
+    TwinGraph graph = states.of(twinId).graph();
     Map<String, Setpoints.Value> written = setpoints.values(twinId);
     GetLatestValuesResponse.Builder builder = GetLatestValuesResponse.newBuilder();
     if (named) {
@@ -865,6 +876,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   @Override
   @Blocking
   public void applySetpoint(ApplySetpointRequest request, StreamObserver<SetpointChange> response) {
+    lease.requireOwner();
     Names.Child name = Names.child(request.getPoint(), "points", "point");
     List<InvalidArgumentException.FieldViolation> violations = new ArrayList<>();
     if (!UUID.matcher(request.getRequestId()).matches()) {

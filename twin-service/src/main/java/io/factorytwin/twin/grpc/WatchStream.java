@@ -44,6 +44,7 @@ final class WatchStream {
 
   private final ServerCallStreamObserver<WatchResponse> response;
   private final LiveStates states;
+  private final java.util.function.BooleanSupplier owner;
   private final ExecutorService executor;
   private final String twinId;
   private final WatchFilter filterMessage;
@@ -80,9 +81,11 @@ final class WatchStream {
       WatchRequest request,
       StreamObserver<WatchResponse> response,
       LiveStates states,
+      java.util.function.BooleanSupplier owner,
       ExecutorService executor) {
     this.response = (ServerCallStreamObserver<WatchResponse>) response;
     this.states = states;
+    this.owner = owner;
     this.executor = executor;
     this.twinId = Names.twin(request.getParent(), "parent");
     this.filterMessage = request.getFilter();
@@ -244,6 +247,15 @@ final class WatchStream {
         continue;
       }
       if (entries.isEmpty()) {
+        if (log.retired() && !owner.getAsBoolean()) {
+          // This replica lost the lease: the client reconnects and reaches the new owner.
+          close();
+          response.onError(
+              io.grpc.Status.UNAVAILABLE
+                  .withDescription("this replica no longer owns the twin's live state; reconnect")
+                  .asRuntimeException());
+          return;
+        }
         if (log.retired()) {
           // The active revision changed: continue on the new revision's log.
           attach(states.of(twinId));

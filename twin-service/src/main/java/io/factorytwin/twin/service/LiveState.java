@@ -173,6 +173,33 @@ public final class LiveState {
     return deadbands[point];
   }
 
+  /**
+   * Sets a point's latest value without history, roll-up or rules, when a replica rebuilds its
+   * state from the database. The caller holds this object's monitor.
+   */
+  public void seed(int point, double value, long time) {
+    if (latestTime[point] != Long.MIN_VALUE && latestTime[point] >= time) {
+      return;
+    }
+    int role = kpiRole[point];
+    if (role > 0) {
+      kpiSum[role] += latestTime[point] == Long.MIN_VALUE ? value : value - latest[point];
+      if (latestTime[point] == Long.MIN_VALUE) {
+        kpiReporting[role]++;
+      }
+      kpiTime = Math.max(kpiTime, time);
+    }
+    latest[point] = value;
+    latestTime[point] = time;
+    // The seeded minute is written already, and the seeded time is its last millisecond, so no
+    // later sample can fall in it.
+    openMinute[point] = (int) Math.floorDiv(time, MINUTE_MS);
+    minuteCount[point] = 0;
+    if (facilityClock == Long.MIN_VALUE || time > facilityClock) {
+      facilityClock = time;
+    }
+  }
+
   /** The live KPIs; a figure is null until the points it needs have reported. */
   public record KpiValues(
       long facilityTime,
@@ -353,7 +380,7 @@ public final class LiveState {
         historyCount[point]++;
       }
     }
-    if (minute != openMinute[point]) {
+    if (minute != openMinute[point] || minuteCount[point] == 0) {
       close(point, closed);
       openMinute[point] = minute;
       minuteMin[point] = value;

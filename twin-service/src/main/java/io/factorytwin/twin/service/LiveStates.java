@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class LiveStates {
 
   private final Twins twins;
+  private final javax.sql.DataSource dataSource;
   private final int historySamples;
   private final long maxAgeMs;
   private final long maxAheadMs;
@@ -22,10 +23,12 @@ public class LiveStates {
 
   LiveStates(
       Twins twins,
+      javax.sql.DataSource dataSource,
       @ConfigProperty(name = "twin.history-samples") int historySamples,
       @ConfigProperty(name = "twin.ingest.max-age") Duration maxAge,
       @ConfigProperty(name = "twin.ingest.max-ahead") Duration maxAhead) {
     this.twins = twins;
+    this.dataSource = dataSource;
     this.historySamples = Math.max(historySamples, 1);
     this.maxAgeMs = maxAge.toMillis();
     this.maxAheadMs = maxAhead.toMillis();
@@ -40,10 +43,51 @@ public class LiveStates {
     }
     return states.compute(
         twinId,
-        (id, current) ->
-            current != null && current.graph() == graph
-                ? current
-                : new LiveState(graph, historySamples, maxAgeMs, maxAheadMs));
+        (id, current) -> {
+          if (current != null && current.graph() == graph) {
+            return current;
+          }
+          LiveState created = new LiveState(graph, historySamples, maxAgeMs, maxAheadMs);
+          seed(created);
+          return created;
+        });
+  }
+
+  /** Drops every live state: this replica gained or lost the lease. */
+  public void clear() {
+    states.values().forEach(state -> state.log().retire());
+    states.clear();
+  }
+
+  /**
+   * Starts a new live state from the newest one-minute roll-up of each point: its mean becomes the
+   * latest value, stamped at the end of that minute, so a replica that takes over answers with the
+   * values of the last written minute and accepts newer telemetry.
+   */
+  private void seed(LiveState state) {
+    TwinGraph graph = state.graph();
+    String sql =
+        "SELECT r.point_id, r.mean_value, r.minute_start FROM point_rollup r JOIN"
+            + " (SELECT point_id, MAX(minute_start) AS newest FROM point_rollup WHERE twin_id = ?"
+            + " GROUP BY point_id) n ON r.point_id = n.point_id AND r.minute_start = n.newest"
+            + " WHERE r.twin_id = ?";
+    try (java.sql.Connection connection = dataSource.getConnection();
+        java.sql.PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, graph.twinId());
+      select.setString(2, graph.twinId());
+      try (java.sql.ResultSet rs = select.executeQuery()) {
+        synchronized (state) {
+          while (rs.next()) {
+            int point = graph.point(rs.getString(1));
+            if (point >= 0) {
+              state.seed(point, rs.getDouble(2), rs.getTimestamp(3).getTime() + 59_999);
+            }
+          }
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new DatabaseException(e);
+    }
   }
 
   /** The live state if one exists for this graph, without creating one. */
