@@ -433,6 +433,45 @@ class TelemetryGrpcTest {
   }
 
   @Test
+  void impact_onTheLiveBasis_usesReportedRackPower() throws Exception {
+    String twinId = newTwin();
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      Map<Integer, String> racks = new java.util.HashMap<>();
+      for (int k = 1; k <= 16; k++) {
+        racks.put(k, String.format("hall-1.row-01.rack-%02d.rack-power", k));
+      }
+      stream.send(register(racks));
+      int[] handles = racks.keySet().stream().mapToInt(Integer::intValue).toArray();
+      double[] values = new double[handles.length];
+      long[] times = new long[handles.length];
+      java.util.Arrays.fill(values, 60.0);
+      java.util.Arrays.fill(times, T0);
+      stream.send(batch(1, handles, values, times));
+    }
+    io.factorytwin.twin.v1.AnalyzeImpactRequest.Builder request =
+        io.factorytwin.twin.v1.AnalyzeImpactRequest.newBuilder()
+            .setParent("twins/" + twinId)
+            .addFailedNodes("twins/" + twinId + "/nodes/hall-1.row-01.cdu-1")
+            .addFailedNodes("twins/" + twinId + "/nodes/hall-1.row-01.cdu-2");
+
+    io.factorytwin.twin.v1.AnalyzeImpactResponse design =
+        twin.reader.analyzeImpact(request.build());
+    io.factorytwin.twin.v1.AnalyzeImpactResponse live =
+        twin.reader.analyzeImpact(
+            request.setLoadBasis(io.factorytwin.twin.v1.LoadBasis.LOAD_BASIS_LIVE).build());
+
+    // At design power one CDU of 1,350 kW cannot carry 16 x 120 x 0.9 = 1,728 kW; at the
+    // reported 60 kW per rack the load is 864 kW, so the row keeps cooling with reduced redundancy.
+    assertThat(design.getAffectedRacks(0).getImpactsList())
+        .containsExactly(io.factorytwin.twin.v1.ImpactKind.IMPACT_KIND_LOSES_COOLING);
+    assertThat(live.getAffectedRacks(0).getImpactsList())
+        .containsExactly(io.factorytwin.twin.v1.ImpactKind.IMPACT_KIND_REDUNDANCY_REDUCED);
+    assertThat(live.getGroups(0).getLoadKw())
+        .isCloseTo(864.0, org.assertj.core.data.Offset.offset(1e-6));
+  }
+
+  @Test
   void ingest_withoutHeader_failsTheStream() throws Exception {
     try (Stream stream = new Stream()) {
       Object reply = stream.send(batch(1, new int[] {1}, new double[] {1}, new long[] {T0}));

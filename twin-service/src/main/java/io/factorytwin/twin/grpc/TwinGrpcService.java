@@ -740,13 +740,18 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
       failed[i] = requireNode(graph, nodeIds.get(i), request.getFailedNodes(i));
     }
     // Live rack power comes from telemetry; until a rack has reported, it counts at design power.
-    ImpactAnalysis.Result result =
-        ImpactAnalysis.analyze(
-            graph,
-            failed,
-            request.getLoadBasisValue() == io.factorytwin.twin.v1.LoadBasis.LOAD_BASIS_LIVE_VALUE
-                ? rack -> null
-                : null);
+    java.util.function.IntFunction<Double> live = null;
+    if (request.getLoadBasisValue() == io.factorytwin.twin.v1.LoadBasis.LOAD_BASIS_LIVE_VALUE) {
+      LiveState state = lease.owner() ? states.existing(graph) : null;
+      live =
+          rack -> {
+            int point = graph.point(rack, "rack-power");
+            return state == null || point < 0 || state.latestTime(point) == Long.MIN_VALUE
+                ? null
+                : state.latest(point);
+          };
+    }
+    ImpactAnalysis.Result result = ImpactAnalysis.analyze(graph, failed, live);
     AnalyzeImpactResponse.Builder builder =
         AnalyzeImpactResponse.newBuilder().setEvaluatedRackCount(result.evaluatedRacks());
     for (ImpactAnalysis.RackResult rack : result.racks()) {
