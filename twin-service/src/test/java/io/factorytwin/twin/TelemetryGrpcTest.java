@@ -472,6 +472,54 @@ class TelemetryGrpcTest {
   }
 
   @Test
+  void insight_valueAwayFromItsSetpoint_opens_andResolvesWhenTheSetpointMoves() throws Exception {
+    String twinId = newTwin();
+    List<Insight> opened;
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      stream.send(register(Map.of(2, CDU_SUPPLY)));
+      // The design's TCS supply setpoint is 30 °C; the CDU reports 34 °C for five minutes.
+      stream.send(
+          batch(
+              1,
+              new int[] {2, 2, 2},
+              new double[] {34, 34, 34},
+              new long[] {T0, T0 + 150_000, T0 + 300_000}));
+      opened = insights(twinId);
+      twin.control.applySetpoint(
+          io.factorytwin.twin.v1.ApplySetpointRequest.newBuilder()
+              .setPoint(
+                  "twins/"
+                      + twinId
+                      + "/points/hall-1.row-01.cdu-1.liquid-temperature-sp.secondary-supply")
+              .setValue(33)
+              .setExpectedVersion(1)
+              .setRequestId(UUID.randomUUID().toString())
+              .setAction("actions/deviation-test")
+              .setFacilityTime(
+                  com.google.protobuf.Timestamp.newBuilder().setSeconds(T0 / 1000 + 300))
+              .build());
+      stream.send(batch(2, new int[] {2}, new double[] {34}, new long[] {T0 + 310_000}));
+    }
+    List<Insight> resolved = insights(twinId);
+
+    assertThat(opened)
+        .singleElement()
+        .satisfies(
+            insight -> {
+              assertThat(insight.getRule()).isEqualTo("temperature-off-setpoint");
+              assertThat(insight.getRuleKind())
+                  .isEqualTo(Insight.RuleKind.RULE_KIND_SETPOINT_DEVIATION);
+              assertThat(insight.getThresholdValue()).isEqualTo(2.0);
+              assertThat(insight.getState()).isEqualTo(Insight.State.STATE_OPEN);
+            });
+    assertThat(resolved)
+        .singleElement()
+        .satisfies(
+            insight -> assertThat(insight.getState()).isEqualTo(Insight.State.STATE_RESOLVED));
+  }
+
+  @Test
   void ingest_withoutHeader_failsTheStream() throws Exception {
     try (Stream stream = new Stream()) {
       Object reply = stream.send(batch(1, new int[] {1}, new double[] {1}, new long[] {T0}));

@@ -32,9 +32,17 @@ public final class InsightRules {
       java.util.function.Function<EquipmentSpec, Double> limit) {
 
     public Insight.RuleKind kind() {
+      if (suffix.isEmpty()) {
+        return Insight.RuleKind.RULE_KIND_SETPOINT_DEVIATION;
+      }
       return above
           ? Insight.RuleKind.RULE_KIND_ABOVE_LIMIT
           : Insight.RuleKind.RULE_KIND_BELOW_LIMIT;
+    }
+
+    /** For a setpoint-deviation rule: the band in the point's unit. */
+    public double band() {
+      return limit.apply(EquipmentSpec.getDefaultInstance());
     }
   }
 
@@ -84,7 +92,45 @@ public final class InsightRules {
               2.0,
               30_000,
               "power above its rating",
-              spec -> spec.hasRatedPowerKw() ? spec.getRatedPowerKw() : Double.NaN));
+              spec -> spec.hasRatedPowerKw() ? spec.getRatedPowerKw() : Double.NaN),
+          // Setpoint deviation: a reported value more than a band away from its setpoint for five
+          // minutes, for example a CDU that cannot reach its supply temperature setpoint. The
+          // bands (2 K, 10 % of speed) are this product's defaults, not from a standard. The
+          // suffix is empty: the rule applies to every sensor with a paired setpoint of the unit.
+          new Rule(
+              "temperature-off-setpoint",
+              "",
+              true,
+              Insight.Severity.SEVERITY_WARNING,
+              0.5,
+              300_000,
+              "temperature away from its setpoint",
+              spec -> 2.0),
+          new Rule(
+              "speed-off-setpoint",
+              "",
+              true,
+              Insight.Severity.SEVERITY_INFO,
+              2.0,
+              300_000,
+              "speed away from its setpoint",
+              spec -> 10.0));
+
+  /** The setpoint-deviation rule for a unit, or -1. */
+  public static int deviationRuleFor(String unit) {
+    String id =
+        switch (unit) {
+          case "C" -> "temperature-off-setpoint";
+          case "%" -> "speed-off-setpoint";
+          default -> null;
+        };
+    for (int i = 0; id != null && i < RULES.size(); i++) {
+      if (RULES.get(i).id().equals(id)) {
+        return i;
+      }
+    }
+    return -1;
+  }
 
   private InsightRules() {}
 
@@ -95,7 +141,7 @@ public final class InsightRules {
   /** The rule number watching a point suffix, or -1. */
   public static int ruleFor(String suffix) {
     for (int i = 0; i < RULES.size(); i++) {
-      if (RULES.get(i).suffix().equals(suffix)) {
+      if (!suffix.isEmpty() && RULES.get(i).suffix().equals(suffix)) {
         return i;
       }
     }

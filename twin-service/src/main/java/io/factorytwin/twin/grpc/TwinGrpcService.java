@@ -955,6 +955,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     LiveState state = states.of(name.twinId());
     int livePoint = state.graph().point(name.id());
     if (livePoint >= 0) {
+      state.desired(livePoint, change.value());
       state.log().appendEvent(ChangeLog.SETPOINT, livePoint, applied);
       state.log().signal();
     }

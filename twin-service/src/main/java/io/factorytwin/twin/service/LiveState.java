@@ -84,6 +84,15 @@ public final class LiveState {
   private final java.util.Map<Integer, String> openInsights = new java.util.HashMap<>();
   private final java.util.Map<Integer, Long> insightWritten = new java.util.HashMap<>();
 
+  // Setpoint deviation: the paired setpoint point of each sensor (-1 for none), its rule, the
+  // current desired value of each setpoint point, and the same episode state as the limit rules.
+  private final int[] pairedSetpoint;
+  private final byte[] deviationRule;
+  private final double[] desired;
+  private final long[] deviationSince;
+  private final java.util.Map<Integer, String> openDeviations = new java.util.HashMap<>();
+  private final java.util.Map<Integer, Long> deviationWritten = new java.util.HashMap<>();
+
   /** Facility time between two SEEN events of one open insight. */
   private static final long SEEN_INTERVAL_MS = 60_000;
 
@@ -135,6 +144,12 @@ public final class LiveState {
     limit = new double[points];
     conditionSince = new long[points];
     Arrays.fill(rule, (byte) -1);
+    pairedSetpoint = new int[points];
+    deviationRule = new byte[points];
+    desired = new double[points];
+    deviationSince = new long[points];
+    Arrays.fill(pairedSetpoint, -1);
+    Arrays.fill(deviationSince, Long.MIN_VALUE);
     kpiRole = KpiRoles.of(graph);
     log = new ChangeLog(Math.min(1 << 20, Math.max(4096, points * 4)));
     published = new double[points];
@@ -147,6 +162,18 @@ public final class LiveState {
         physicalMin[point] = templates.get(t).physicalMin();
         physicalMax[point] = templates.get(t).physicalMax();
         deadbands[point] = templates.get(t).deadband();
+        PointTemplate template = templates.get(t);
+        if (template.isSetpoint()) {
+          Double value = template.defaultFor(graph.setpoints(), graph.spec(node));
+          desired[point] = value == null ? Double.NaN : value;
+        } else if (!template.pairedSuffix().isEmpty()) {
+          int paired = graph.point(node, template.pairedSuffix());
+          int deviation = io.factorytwin.twin.graph.InsightRules.deviationRuleFor(template.unit());
+          if (paired >= 0 && deviation >= 0) {
+            pairedSetpoint[point] = paired;
+            deviationRule[point] = (byte) deviation;
+          }
+        }
         int r = io.factorytwin.twin.graph.InsightRules.ruleFor(templates.get(t).suffix());
         if (r >= 0) {
           double value =
@@ -200,6 +227,50 @@ public final class LiveState {
     }
   }
 
+  /**
+   * The setpoint-deviation rule: the condition holds while the value is more than the band away
+   * from its setpoint, opens after the rule's duration, and resolves once the distance is below the
+   * band minus the hysteresis.
+   */
+  private void evaluateDeviation(int point, double value, long time, List<InsightEvent> events) {
+    int r = deviationRule[point];
+    io.factorytwin.twin.graph.InsightRules.Rule definition =
+        io.factorytwin.twin.graph.InsightRules.rules().get(r);
+    double setpoint = desired[pairedSetpoint[point]];
+    if (Double.isNaN(setpoint)) {
+      return;
+    }
+    double band = definition.band();
+    double distance = Math.abs(value - setpoint);
+    String open = openDeviations.get(point);
+    if (distance > band) {
+      if (deviationSince[point] == Long.MIN_VALUE) {
+        deviationSince[point] = time;
+      }
+      if (open == null && time - deviationSince[point] >= definition.durationMs()) {
+        String id = java.util.UUID.randomUUID().toString();
+        openDeviations.put(point, id);
+        deviationWritten.put(point, time);
+        events.add(
+            new InsightEvent(
+                InsightEvent.Kind.OPENED, id, point, r, value, band, deviationSince[point], time));
+      } else if (open != null && time - deviationWritten.get(point) >= SEEN_INTERVAL_MS) {
+        deviationWritten.put(point, time);
+        events.add(
+            new InsightEvent(
+                InsightEvent.Kind.SEEN, open, point, r, value, band, deviationSince[point], time));
+      }
+    } else if (open == null) {
+      deviationSince[point] = Long.MIN_VALUE;
+    } else if (distance < band - definition.hysteresis()) {
+      deviationSince[point] = Long.MIN_VALUE;
+      openDeviations.remove(point);
+      deviationWritten.remove(point);
+      events.add(
+          new InsightEvent(InsightEvent.Kind.RESOLVED, open, point, r, value, band, 0, time));
+    }
+  }
+
   /** The live KPIs; a figure is null until the points it needs have reported. */
   public record KpiValues(
       long facilityTime,
@@ -229,7 +300,7 @@ public final class LiveState {
 
   /** Number of insights open or acknowledged, as the rules see them. */
   public synchronized int openInsightCount() {
-    return openInsights.size();
+    return openInsights.size() + openDeviations.size();
   }
 
   /**
@@ -238,7 +309,15 @@ public final class LiveState {
    * the value is within the hysteresis below the limit, and resolves below limit minus hysteresis.
    * BELOW_LIMIT mirrors it.
    */
+  /** Sets the desired value of a setpoint point, as ApplySetpoint or the database holds it. */
+  public synchronized void desired(int point, double value) {
+    desired[point] = value;
+  }
+
   private void evaluate(int point, double value, long time, List<InsightEvent> events) {
+    if (events != null && pairedSetpoint[point] >= 0) {
+      evaluateDeviation(point, value, time, events);
+    }
     int r = rule[point];
     if (r < 0 || events == null) {
       return;

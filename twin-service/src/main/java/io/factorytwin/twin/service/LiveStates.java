@@ -85,6 +85,19 @@ public class LiveStates {
           }
         }
       }
+      try (java.sql.PreparedStatement setpoints =
+          connection.prepareStatement(
+              "SELECT point_id, desired_value FROM setpoint_value WHERE twin_id = ?")) {
+        setpoints.setString(1, graph.twinId());
+        try (java.sql.ResultSet rs = setpoints.executeQuery()) {
+          while (rs.next()) {
+            int point = graph.point(rs.getString(1));
+            if (point >= 0) {
+              state.desired(point, rs.getDouble(2));
+            }
+          }
+        }
+      }
     } catch (java.sql.SQLException e) {
       throw new DatabaseException(e);
     }
