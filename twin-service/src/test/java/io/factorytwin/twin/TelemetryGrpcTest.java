@@ -520,6 +520,19 @@ class TelemetryGrpcTest {
   }
 
   @Test
+  void ingest_idleStream_getsKeepalives() throws Exception {
+    String twinId = newTwin();
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      Object reply = stream.received.poll(15, TimeUnit.SECONDS);
+
+      assertThat(reply)
+          .isInstanceOfSatisfying(
+              IngestResponse.class, response -> assertThat(response.hasKeepalive()).isTrue());
+    }
+  }
+
+  @Test
   void ingest_withoutHeader_failsTheStream() throws Exception {
     try (Stream stream = new Stream()) {
       Object reply = stream.send(batch(1, new int[] {1}, new double[] {1}, new long[] {T0}));

@@ -58,6 +58,10 @@ final class IngestStream implements StreamObserver<IngestRequest> {
   private int[] direct = new int[0];
   private final Map<Integer, Integer> sparse = new HashMap<>();
   private volatile boolean closed;
+  private volatile long lastSent = System.nanoTime();
+
+  /** Nothing sent for this long: the server sends a keepalive, as the contract says. */
+  private static final long KEEPALIVE_NANOS = 10_000_000_000L;
 
   IngestStream(
       StreamObserver<IngestResponse> response,
@@ -107,13 +111,14 @@ final class IngestStream implements StreamObserver<IngestRequest> {
 
   @Override
   public void onCompleted() {
-    executor.execute(
-        () -> {
-          if (!closed) {
-            closed = true;
-            response.onCompleted();
-          }
-        });
+    executor.execute(this::complete);
+  }
+
+  private synchronized void complete() {
+    if (!closed) {
+      closed = true;
+      response.onCompleted();
+    }
   }
 
   private void handle(IngestRequest message) throws InterruptedException {
@@ -275,13 +280,35 @@ final class IngestStream implements StreamObserver<IngestRequest> {
             .build());
   }
 
-  private void send(IngestResponse message) {
+  private synchronized void send(IngestResponse message) {
     if (!closed) {
       response.onNext(message);
+      lastSent = System.nanoTime();
     }
   }
 
-  private void fail(Throwable failure) {
+  boolean closed() {
+    return closed;
+  }
+
+  /** Sends a keepalive when nothing was sent for ten seconds; called by a timer. */
+  void keepalive() {
+    if (closed || System.nanoTime() - lastSent < KEEPALIVE_NANOS || !response.isReady()) {
+      return;
+    }
+    io.factorytwin.twin.v1.Keepalive.Builder keepalive =
+        io.factorytwin.twin.v1.Keepalive.newBuilder()
+            .setServerTime(TwinMapper.timestamp(java.time.Instant.now()));
+    if (twinId != null) {
+      long clock = states.of(twinId).facilityClock();
+      if (clock != Long.MIN_VALUE) {
+        keepalive.setFacilityTime(TwinMapper.timestamp(java.time.Instant.ofEpochMilli(clock)));
+      }
+    }
+    send(IngestResponse.newBuilder().setKeepalive(keepalive).build());
+  }
+
+  private synchronized void fail(Throwable failure) {
     if (closed) {
       return;
     }

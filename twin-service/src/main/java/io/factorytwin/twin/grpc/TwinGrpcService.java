@@ -158,6 +158,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   private final TwinLease lease;
   private final ExecutorService watchExecutor;
   private final Set<WatchStream> watchers = ConcurrentHashMap.newKeySet();
+  private final Set<IngestStream> producers = ConcurrentHashMap.newKeySet();
   private final InsightStore insights;
   private final String errorDomain;
   private final long maxDesignBytes;
@@ -189,6 +190,15 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
         () -> {
           watchers.removeIf(WatchStream::closed);
           watchers.forEach(WatchStream::keepalive);
+          producers.removeIf(IngestStream::closed);
+          producers.forEach(
+              producer -> {
+                try {
+                  producer.keepalive();
+                } catch (RuntimeException e) {
+                  // A keepalive that fails means the stream is gone; its own handlers clean up.
+                }
+              });
         },
         1,
         1,
@@ -211,8 +221,10 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
 
   @Override
   public StreamObserver<IngestRequest> ingest(StreamObserver<IngestResponse> response) {
-    return new IngestStream(
-        response, states, rollups, insights, lease, ingestExecutor, errorDomain);
+    IngestStream stream =
+        new IngestStream(response, states, rollups, insights, lease, ingestExecutor, errorDomain);
+    producers.add(stream);
+    return stream;
   }
 
   @Override
