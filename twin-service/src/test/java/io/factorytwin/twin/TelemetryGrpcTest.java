@@ -533,6 +533,50 @@ class TelemetryGrpcTest {
   }
 
   @Test
+  void activate_keepsTheLiveValuesOfPointsBothRevisionsHave() throws Exception {
+    String twinId = newTwin();
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      stream.send(register(Map.of(1, RACK_POWER, 2, "hall-1.row-02.rack-01.rack-power")));
+      stream.send(batch(1, new int[] {1, 2}, new double[] {118, 99}, new long[] {T0, T0}));
+    }
+    // Revision b has row 1 only: row 2's rack is gone, row 1's rack keeps its value.
+    twin.apply(
+        HallDesign.of(1).stream(twinId, "designs/reference-hall/revisions/b", 500, false), true);
+    io.factorytwin.twin.v1.Twin current =
+        twin.reader.getTwin(
+            io.factorytwin.twin.v1.GetTwinRequest.newBuilder().setName("twins/" + twinId).build());
+    twin.operator.activateTwinRevision(
+        io.factorytwin.twin.v1.ActivateTwinRevisionRequest.newBuilder()
+            .setName("twins/" + twinId + "/revisions/b")
+            .setEtag(current.getEtag())
+            .build());
+
+    List<PointValue> values =
+        twin.reader
+            .getLatestValues(
+                GetLatestValuesRequest.newBuilder()
+                    .setParent("twins/" + twinId)
+                    .addPoints("twins/" + twinId + "/points/" + RACK_POWER)
+                    .build())
+            .getValuesList();
+    List<HistoryBucket> history =
+        twin.reader
+            .getHistory(
+                GetHistoryRequest.newBuilder()
+                    .setPoint("twins/" + twinId + "/points/" + RACK_POWER)
+                    .setTimeRange(
+                        TimeRange.newBuilder()
+                            .setStartTime(Timestamp.newBuilder().setSeconds(T0 / 1000 - 60))
+                            .setEndTime(Timestamp.newBuilder().setSeconds(T0 / 1000 + 60)))
+                    .build())
+            .getBucketsList();
+
+    assertThat(values.get(0).getValue()).isEqualTo(118.0);
+    assertThat(history).extracting(HistoryBucket::getMeanValue).containsExactly(118.0);
+  }
+
+  @Test
   void ingest_withoutHeader_failsTheStream() throws Exception {
     try (Stream stream = new Stream()) {
       Object reply = stream.send(batch(1, new int[] {1}, new double[] {1}, new long[] {T0}));

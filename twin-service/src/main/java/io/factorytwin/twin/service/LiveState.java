@@ -271,6 +271,57 @@ public final class LiveState {
     }
   }
 
+  /**
+   * Carries the live values of the previous active revision over to this one, for every point id
+   * both revisions have: latest value, raw history, open minute and desired setpoint value. Called
+   * once, before this state serves anything, with both monitors free.
+   */
+  public void carryOver(LiveState previous) {
+    synchronized (previous) {
+      synchronized (this) {
+        base = previous.base;
+        facilityClock = previous.facilityClock;
+        for (int point = 0; point < latest.length; point++) {
+          int old = previous.graph.point(graph.pointId(point));
+          if (old < 0) {
+            continue;
+          }
+          desired[point] = previous.desired[old];
+          if (previous.latestTime[old] == Long.MIN_VALUE) {
+            continue;
+          }
+          latest[point] = previous.latest[old];
+          latestTime[point] = previous.latestTime[old];
+          int count = Math.min(capacity, previous.historyCount[old]);
+          int first =
+              (previous.historyNext[old] - previous.historyCount[old] + previous.capacity)
+                  % previous.capacity;
+          int skip = previous.historyCount[old] - count;
+          for (int i = 0; i < count; i++) {
+            int from = old * previous.capacity + (first + skip + i) % previous.capacity;
+            historyValues[point * capacity + i] = previous.historyValues[from];
+            historyTimes[point * capacity + i] = previous.historyTimes[from];
+          }
+          historyCount[point] = count;
+          historyNext[point] = count % capacity;
+          openMinute[point] = previous.openMinute[old];
+          minuteMin[point] = previous.minuteMin[old];
+          minuteMax[point] = previous.minuteMax[old];
+          minuteSum[point] = previous.minuteSum[old];
+          minuteCount[point] = previous.minuteCount[old];
+          // The previous state's open minute moves here, so it is written once, by this state.
+          previous.minuteCount[old] = 0;
+          int role = kpiRole[point];
+          if (role > 0) {
+            kpiSum[role] += latest[point];
+            kpiReporting[role]++;
+            kpiTime = Math.max(kpiTime, latestTime[point]);
+          }
+        }
+      }
+    }
+  }
+
   /** The live KPIs; a figure is null until the points it needs have reported. */
   public record KpiValues(
       long facilityTime,

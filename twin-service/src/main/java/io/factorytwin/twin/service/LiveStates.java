@@ -48,7 +48,13 @@ public class LiveStates {
             return current;
           }
           LiveState created = new LiveState(graph, historySamples, maxAgeMs, maxAheadMs);
-          seed(created);
+          if (current != null) {
+            // The active revision changed in this process: points both revisions have keep
+            // their live values, as ActivateTwinRevision promises.
+            created.carryOver(current);
+          } else {
+            seed(created);
+          }
           return created;
         });
   }
