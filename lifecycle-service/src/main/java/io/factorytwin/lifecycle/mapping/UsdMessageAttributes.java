@@ -3,6 +3,7 @@ package io.factorytwin.lifecycle.mapping;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import io.factorytwin.support.usd.UsdLiterals;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -20,6 +20,7 @@ import io.factorytwin.lifecycle.model.PlacementElement;
 import io.factorytwin.lifecycle.model.PowerPath;
 import io.factorytwin.lifecycle.model.Setpoints;
 import io.factorytwin.lifecycle.service.UsdExportSource;
+import io.factorytwin.support.usd.UsdLiterals;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;

@@ -265,6 +265,116 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
 
   @Override
   @Blocking
+  public void exportTwinUsd(
+      io.factorytwin.twin.v1.ExportTwinUsdRequest request,
+      StreamObserver<io.factorytwin.twin.v1.ExportTwinUsdResponse> response) {
+    String twinId = Names.twin(request.getName(), "name");
+    String revisionId = Names.revision(request.getRevision(), twinId, "revision");
+    if (request.hasHistoryWindow()
+        && (request.getHistoryWindow().getSeconds() < 0
+            || request.getHistoryWindow().getNanos() < 0)) {
+      throw new InvalidArgumentException("history_window", "must not be negative");
+    }
+    lease.requireOwner();
+    TwinGraph graph = twins.graph(twinId, revisionId);
+    LiveState state = graph == states.of(twinId).graph() ? states.of(twinId) : null;
+    long asOf =
+        request.hasAsOfFacilityTime()
+            ? TwinMapper.instant(request.getAsOfFacilityTime()).toEpochMilli()
+            : state == null || state.facilityClock() == Long.MIN_VALUE ? 0 : state.facilityClock();
+    long window =
+        request.getHistoryWindow().getSeconds() * 1000
+            + request.getHistoryWindow().getNanos() / 1_000_000;
+    String text =
+        io.factorytwin.twin.service.TwinUsdWriter.write(
+            graph,
+            asOf,
+            point -> {
+              if (state == null || state.latestTime(point) == Long.MIN_VALUE) {
+                return null;
+              }
+              if (window > 0) {
+                return state.samples(point, asOf - window, asOf);
+              }
+              long time = state.latestTime(point);
+              return time <= asOf
+                  ? new io.factorytwin.twin.service.TwinUsdWriter.Samples(
+                      new long[] {time}, new double[] {state.latest(point)})
+                  : state.samples(point, Long.MIN_VALUE, asOf).times().length == 0
+                      ? null
+                      : lastOf(state.samples(point, Long.MIN_VALUE, asOf));
+            });
+    byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    long offset = request.getResumeOffset();
+    if (offset > bytes.length) {
+      throw io.grpc.Status.OUT_OF_RANGE
+          .withDescription(
+              "resume_offset "
+                  + offset
+                  + " is past the end of the stage, "
+                  + bytes.length
+                  + " bytes")
+          .asRuntimeException();
+    }
+    response.onNext(
+        io.factorytwin.twin.v1.ExportTwinUsdResponse.newBuilder()
+            .setHeader(
+                io.factorytwin.twin.v1.TwinUsdExportHeader.newBuilder()
+                    .setRevision(Names.revisionName(twinId, graph.revisionId()))
+                    .setAsOfFacilityTime(TwinMapper.timestamp(Instant.ofEpochMilli(asOf)))
+                    .setStartOffset(offset))
+            .build());
+    int position = (int) offset;
+    while (position < bytes.length) {
+      int end = Math.min(bytes.length, position + CHUNK_BYTES);
+      // Whole UTF-8 characters only: back off while the next byte continues a character.
+      while (end < bytes.length && (bytes[end] & 0xC0) == 0x80) {
+        end--;
+      }
+      response.onNext(
+          io.factorytwin.twin.v1.ExportTwinUsdResponse.newBuilder()
+              .setChunk(
+                  io.factorytwin.twin.v1.TwinUsdTextChunk.newBuilder()
+                      .setOffset(position)
+                      .setText(
+                          new String(
+                              bytes,
+                              position,
+                              end - position,
+                              java.nio.charset.StandardCharsets.UTF_8)))
+              .build());
+      position = end;
+    }
+    String sha256;
+    try {
+      sha256 =
+          java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+    response.onNext(
+        io.factorytwin.twin.v1.ExportTwinUsdResponse.newBuilder()
+            .setEnd(
+                io.factorytwin.twin.v1.TwinUsdExportEnd.newBuilder()
+                    .setTotalBytes(bytes.length)
+                    .setSha256(sha256))
+            .build());
+    response.onCompleted();
+  }
+
+  /** Chunks of the USD text: at most 1 MiB as the contract allows, 256 KiB keeps messages small. */
+  private static final int CHUNK_BYTES = 256 * 1024;
+
+  private static io.factorytwin.twin.service.TwinUsdWriter.Samples lastOf(
+      io.factorytwin.twin.service.TwinUsdWriter.Samples samples) {
+    int last = samples.times().length - 1;
+    return new io.factorytwin.twin.service.TwinUsdWriter.Samples(
+        new long[] {samples.times()[last]}, new double[] {samples.values()[last]});
+  }
+
+  @Override
+  @Blocking
   public void getHistory(GetHistoryRequest request, StreamObserver<GetHistoryResponse> response) {
     lease.requireOwner();
     Names.Child name = Names.child(request.getPoint(), "points", "point");

@@ -597,6 +597,18 @@ public final class LiveState {
     return samples;
   }
 
+  /** The raw samples of a point in [from, to] as arrays, oldest first. */
+  public synchronized TwinUsdWriter.Samples samples(int point, long from, long to) {
+    List<Sample> held = history(point, from, to + 1);
+    long[] times = new long[held.size()];
+    double[] values = new double[held.size()];
+    for (int i = 0; i < held.size(); i++) {
+      times[i] = held.get(i).time();
+      values[i] = held.get(i).value();
+    }
+    return new TwinUsdWriter.Samples(times, values);
+  }
+
   /** Number of raw samples held for a point. */
   public int historySize(int point) {
     return historyCount[point];

@@ -1,4 +1,4 @@
-package io.factorytwin.lifecycle.mapping;
+package io.factorytwin.support.usd;
 
 import java.util.Locale;
 
@@ -6,7 +6,7 @@ import java.util.Locale;
  * Literals and names of the USD ASCII format (`.usda`), written the same way every time so an
  * export of the same content gives the same bytes.
  */
-final class UsdLiterals {
+public final class UsdLiterals {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -21,7 +21,7 @@ final class UsdLiterals {
    * written as it is, because a layer is UTF-8. NOTE: TinyUSDZ 0.9.0-rc10 reads {@code \x01} as the
    * three characters {@code x01}, so such a value differs when read back with it.
    */
-  static void appendString(StringBuilder out, String value) {
+  public static void appendString(StringBuilder out, String value) {
     out.append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -43,7 +43,7 @@ final class UsdLiterals {
     out.append('"');
   }
 
-  static String string(String value) {
+  public static String string(String value) {
     StringBuilder out = new StringBuilder(value.length() + 2);
     appendString(out, value);
     return out.toString();
@@ -53,7 +53,7 @@ final class UsdLiterals {
    * Returns a double as USD reads it back to the same value: integers without a fraction, others in
    * Java's shortest round-trip form ({@code 0.0002} stays {@code 2.0e-4}).
    */
-  static String number(double value) {
+  public static String number(double value) {
     if (Double.isNaN(value)) {
       return "nan";
     }
@@ -74,7 +74,7 @@ final class UsdLiterals {
    * hyphens, so two different segments never map to one name; any other character becomes {@code
    * _xHHHH_} with its UTF-16 code in hex.
    */
-  static String primName(String segment) {
+  public static String primName(String segment) {
     StringBuilder name = new StringBuilder(segment.length() + 1);
     if (segment.isEmpty() || Character.isDigit(segment.charAt(0))) {
       name.append('_');

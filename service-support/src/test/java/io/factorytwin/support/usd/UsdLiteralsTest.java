@@ -1,4 +1,4 @@
-package io.factorytwin.lifecycle.mapping;
+package io.factorytwin.support.usd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,183 @@
+package io.factorytwin.twin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.Duration;
+import io.factorytwin.testing.GrpcClients;
+import io.factorytwin.testing.PostgresDatabase;
+import io.factorytwin.testing.TestKeys;
+import io.factorytwin.twin.v1.ExportTwinUsdRequest;
+import io.factorytwin.twin.v1.ExportTwinUsdResponse;
+import io.factorytwin.twin.v1.IngestHeader;
+import io.factorytwin.twin.v1.IngestRequest;
+import io.factorytwin.twin.v1.IngestResponse;
+import io.factorytwin.twin.v1.PointRegistration;
+import io.factorytwin.twin.v1.RegisterPoints;
+import io.factorytwin.twin.v1.TelemetryBatch;
+import io.factorytwin.twin.v1.TwinServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ExportTwinUsd of a one-row hall with telemetry. The stage is also written to
+ * target/usd/twin.usda, which tests/usd/check.sh parses with TinyUSDZ.
+ */
+@QuarkusTest
+@WithTestResource(PostgresDatabase.class)
+@WithTestResource(TestKeys.class)
+class TwinUsdExportTest {
+
+  private static final long T0 = 1_780_272_000_000L;
+
+  @ConfigProperty(name = "quarkus.http.test-port")
+  int port;
+
+  private ManagedChannel channel;
+  private TwinClient twin;
+
+  @BeforeEach
+  void connect() {
+    channel = GrpcClients.channel(port);
+    twin = new TwinClient(channel);
+  }
+
+  @AfterEach
+  void disconnect() {
+    GrpcClients.close(channel);
+  }
+
+  private void ingest(String twinId) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    StreamObserver<IngestRequest> stream =
+        TwinServiceGrpc.newStub(channel)
+            .withCallCredentials(GrpcClients.bearer(TestKeys.token("bms", "telemetry-writer")))
+            .ingest(
+                new StreamObserver<IngestResponse>() {
+                  @Override
+                  public void onNext(IngestResponse value) {}
+
+                  @Override
+                  public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    done.complete(null);
+                  }
+                });
+    stream.onNext(
+        IngestRequest.newBuilder()
+            .setHeader(IngestHeader.newBuilder().setTwin("twins/" + twinId))
+            .build());
+    stream.onNext(
+        IngestRequest.newBuilder()
+            .setRegisterPoints(
+                RegisterPoints.newBuilder()
+                    .addRegistrations(
+                        PointRegistration.newBuilder()
+                            .setHandle(1)
+                            .setPointId("hall-1.row-01.rack-01.rack-power")))
+            .build());
+    stream.onNext(
+        IngestRequest.newBuilder()
+            .setBatch(
+                TelemetryBatch.newBuilder()
+                    .setSequence(1)
+                    .addHandles(1)
+                    .addHandles(1)
+                    .addValues(100)
+                    .addValues(112.5)
+                    .addFacilityTimeUnixMs(T0)
+                    .addFacilityTimeUnixMs(T0 + 1500))
+            .build());
+    stream.onCompleted();
+    done.get(30, TimeUnit.SECONDS);
+  }
+
+  private List<ExportTwinUsdResponse> export(ExportTwinUsdRequest request) {
+    Iterator<ExportTwinUsdResponse> stream =
+        TwinServiceGrpc.newBlockingStub(channel)
+            .withCallCredentials(GrpcClients.bearer(TestKeys.token("reader-1", "reader")))
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .exportTwinUsd(request);
+    List<ExportTwinUsdResponse> messages = new ArrayList<>();
+    stream.forEachRemaining(messages::add);
+    return messages;
+  }
+
+  @Test
+  void export_writesPrimsRelationshipsAndTimeSamples() throws Exception {
+    String twinId = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    twin.apply(
+        HallDesign.of(1).stream(twinId, "designs/reference-hall/revisions/a", 500, false), true);
+    ingest(twinId);
+
+    List<ExportTwinUsdResponse> messages =
+        export(
+            ExportTwinUsdRequest.newBuilder()
+                .setName("twins/" + twinId)
+                .setHistoryWindow(Duration.newBuilder().setSeconds(60))
+                .build());
+    StringBuilder text = new StringBuilder();
+    long offset = 0;
+    for (ExportTwinUsdResponse message : messages) {
+      if (message.hasChunk()) {
+        assertThat(message.getChunk().getOffset()).isEqualTo(offset);
+        text.append(message.getChunk().getText());
+        offset += message.getChunk().getText().getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    ExportTwinUsdResponse end = messages.get(messages.size() - 1);
+    Path file = Path.of("target", "usd", "twin.usda");
+    Files.createDirectories(file.getParent());
+    Files.write(file, bytes);
+    StatusRuntimeException pastTheEnd =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                export(
+                    ExportTwinUsdRequest.newBuilder()
+                        .setName("twins/" + twinId)
+                        .setResumeOffset(bytes.length + 10)
+                        .build()));
+
+    assertThat(messages.get(0).getHeader().getRevision())
+        .isEqualTo("twins/" + twinId + "/revisions/a");
+    assertThat(messages.get(0).getHeader().getAsOfFacilityTime().getSeconds())
+        .isEqualTo((T0 + 1500) / 1000);
+    assertThat(end.getEnd().getTotalBytes()).isEqualTo(bytes.length);
+    assertThat(end.getEnd().getSha256())
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    assertThat(text.toString())
+        .startsWith("#usda 1.0")
+        .contains("def Xform \"rack_01\"")
+        .contains("custom double factorytwin:point:rack_power.timeSamples = {")
+        .contains(T0 / 1000 + ": 100,")
+        .contains(": 112.5,")
+        .contains(
+            "rel factorytwin:feedsPowerPathA = [</Site/hall_1/row_01/rack_01>, </Site/hall_1/row_01/rack_02>");
+    assertThat(pastTheEnd.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+  }
+}
