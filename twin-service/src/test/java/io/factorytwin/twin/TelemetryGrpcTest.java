@@ -516,7 +516,11 @@ class TelemetryGrpcTest {
     assertThat(resolved)
         .singleElement()
         .satisfies(
-            insight -> assertThat(insight.getState()).isEqualTo(Insight.State.STATE_RESOLVED));
+            insight -> {
+              assertThat(insight.getState()).isEqualTo(Insight.State.STATE_RESOLVED);
+              // The setpoint change on the same CDU is linked to the insight it answered.
+              assertThat(insight.getLinkedActionsList()).containsExactly("actions/deviation-test");
+            });
   }
 
   @Test

@@ -1079,6 +1079,11 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     if (livePoint >= 0) {
       state.desired(livePoint, change.value());
       state.log().appendEvent(ChangeLog.SETPOINT, livePoint, applied);
+      // Insights of the same equipment name the action that answered them.
+      String nodeId = state.graph().nodeId(state.graph().pointNode(livePoint));
+      for (InsightStore.Row linked : insights.link(name.twinId(), nodeId, request.getAction())) {
+        insights.publish(state.graph(), linked);
+      }
       state.log().signal();
     }
     reply(response, applied);

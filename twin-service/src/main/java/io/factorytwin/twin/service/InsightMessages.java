@@ -29,6 +29,7 @@ public final class InsightMessages {
             .setEtag(InsightStore.etag(row))
             .setCreateTime(timestamp(row.createTime()))
             .setUpdateTime(timestamp(row.updateTime()));
+    insight.addAllLinkedActions(row.linkedActions());
     if (row.resolveTime() != null) {
       insight.setResolveFacilityTime(timestamp(row.resolveTime()));
     }

@@ -53,7 +53,8 @@ public class InsightStore {
       Instant acknowledgeTime,
       long version,
       Instant createTime,
-      Instant updateTime) {}
+      Instant updateTime,
+      List<String> linkedActions) {}
 
   private static final String COLUMNS =
       "id, twin_id, rule, rule_kind, severity, state, summary, node_id, point_id, observed_value,"
@@ -278,7 +279,93 @@ public class InsightStore {
     return Long.toString(row.version(), 36);
   }
 
+  /**
+   * Links an applied setpoint change to the insights of its node that are open or acknowledged, and
+   * returns the insights it linked.
+   */
+  public List<Row> link(String twinId, String nodeId, String action) {
+    List<Row> open =
+        query(
+            "SELECT " + COLUMNS + " FROM insight WHERE twin_id = ? AND node_id = ? AND state <> ?",
+            twinId,
+            nodeId,
+            Insight.State.STATE_RESOLVED_VALUE);
+    if (open.isEmpty()) {
+      return open;
+    }
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO insight_action (insight_id, action) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+      for (Row row : open) {
+        insert.setString(1, row.id());
+        insert.setString(2, action);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+    return open.stream().map(row -> get(twinId, row.id())).toList();
+  }
+
   private List<Row> query(String sql, Object... parameters) {
+    List<Row> rows = queryRows(sql, parameters);
+    if (rows.isEmpty()) {
+      return rows;
+    }
+    // The linked actions of the rows, in one query.
+    java.util.Map<String, List<String>> actions = new java.util.HashMap<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT a.insight_id, a.action FROM insight_action a JOIN insight i"
+                    + " ON i.id = a.insight_id WHERE i.twin_id = ? ORDER BY a.action")) {
+      select.setString(1, rows.get(0).twinId());
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          actions.computeIfAbsent(rs.getString(1), key -> new ArrayList<>()).add(rs.getString(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+    if (actions.isEmpty()) {
+      return rows;
+    }
+    List<Row> linked = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      List<String> links = actions.get(row.id());
+      linked.add(
+          links == null
+              ? row
+              : new Row(
+                  row.id(),
+                  row.twinId(),
+                  row.rule(),
+                  row.ruleKind(),
+                  row.severity(),
+                  row.state(),
+                  row.summary(),
+                  row.nodeId(),
+                  row.pointId(),
+                  row.observed(),
+                  row.threshold(),
+                  row.firstSeen(),
+                  row.lastSeen(),
+                  row.resolveTime(),
+                  row.acknowledgedBy(),
+                  row.acknowledgeComment(),
+                  row.acknowledgeTime(),
+                  row.version(),
+                  row.createTime(),
+                  row.updateTime(),
+                  List.copyOf(links)));
+    }
+    return linked;
+  }
+
+  private List<Row> queryRows(String sql, Object... parameters) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
@@ -308,7 +395,8 @@ public class InsightStore {
                   instant(rs.getTimestamp(17)),
                   rs.getLong(18),
                   instant(rs.getTimestamp(19)),
-                  instant(rs.getTimestamp(20))));
+                  instant(rs.getTimestamp(20)),
+                  List.of()));
         }
       }
       return rows;
