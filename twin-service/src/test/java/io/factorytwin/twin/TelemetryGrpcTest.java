@@ -581,6 +581,63 @@ class TelemetryGrpcTest {
   }
 
   @Test
+  void insight_risingFast_andPueAboveExpected_openAndResolve() throws Exception {
+    String twinId = newTwin();
+    List<Insight> risen;
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      stream.send(
+          register(
+              Map.of(
+                  1,
+                  RACK_POWER,
+                  2,
+                  CDU_SUPPLY,
+                  3,
+                  "hall-1.row-01.rack-02.rack-power",
+                  4,
+                  "utility-a.active-power")));
+      // 3 K in one minute is above the 2 K/min limit; PUE 300 / 200 = 1.5 is above 1.2 + 0.1.
+      stream.send(
+          batch(
+              1,
+              new int[] {2, 1, 3, 4, 2},
+              new double[] {30, 100, 100, 300, 33},
+              new long[] {T0, T0, T0, T0, T0 + 60_000}));
+      risen = insights(twinId);
+      // A slow rise resolves the rate insight; ten minutes above the PUE band opens the KPI one.
+      stream.send(
+          batch(
+              2,
+              new int[] {2, 4},
+              new double[] {33.2, 300.5},
+              new long[] {T0 + 120_000, T0 + 600_000}));
+    }
+    List<Insight> later = insights(twinId);
+
+    assertThat(risen)
+        .singleElement()
+        .satisfies(
+            insight -> {
+              assertThat(insight.getRule()).isEqualTo("tcs-supply-temperature-rising");
+              assertThat(insight.getRuleKind())
+                  .isEqualTo(Insight.RuleKind.RULE_KIND_RATE_OF_CHANGE);
+              assertThat(insight.getObservedValue())
+                  .isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-9));
+            });
+    assertThat(later)
+        .extracting(Insight::getRule, Insight::getState)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                "tcs-supply-temperature-rising", Insight.State.STATE_RESOLVED),
+            org.assertj.core.groups.Tuple.tuple("pue-above-expected", Insight.State.STATE_OPEN));
+    assertThat(later)
+        .filteredOn(insight -> insight.getRule().equals("pue-above-expected"))
+        .singleElement()
+        .satisfies(insight -> assertThat(insight.getPoint()).endsWith("/points/site.pue"));
+  }
+
+  @Test
   void ingest_withoutHeader_failsTheStream() throws Exception {
     try (Stream stream = new Stream()) {
       Object reply = stream.send(batch(1, new int[] {1}, new double[] {1}, new long[] {T0}));

@@ -32,6 +32,12 @@ public final class InsightRules {
       java.util.function.Function<EquipmentSpec, Double> limit) {
 
     public Insight.RuleKind kind() {
+      if (id.endsWith("-rising")) {
+        return Insight.RuleKind.RULE_KIND_RATE_OF_CHANGE;
+      }
+      if (id.startsWith("pue-")) {
+        return Insight.RuleKind.RULE_KIND_KPI_DEVIATION;
+      }
       if (suffix.isEmpty()) {
         return Insight.RuleKind.RULE_KIND_SETPOINT_DEVIATION;
       }
@@ -106,6 +112,29 @@ public final class InsightRules {
               300_000,
               "temperature away from its setpoint",
               spec -> 2.0),
+          // Rate of change: the TCS supply temperature rising more than 2 K per minute, measured
+          // over at least one minute of facility time, warns of a cooling loss before the
+          // absolute limit is reached. The 2 K/min is this product's default.
+          new Rule(
+              "tcs-supply-temperature-rising",
+              "liquid-temperature.secondary-supply",
+              true,
+              Insight.Severity.SEVERITY_WARNING,
+              0.5,
+              0,
+              "secondary supply temperature rising fast",
+              spec -> 2.0),
+          // KPI: PUE more than 0.1 above the expected value for ten minutes. The expected value
+          // is configuration (twin.insights.expected-pue); the band is this product's default.
+          new Rule(
+              "pue-above-expected",
+              "pue",
+              true,
+              Insight.Severity.SEVERITY_WARNING,
+              0.02,
+              600_000,
+              "PUE above its expected value",
+              spec -> 0.1),
           new Rule(
               "speed-off-setpoint",
               "",
@@ -115,6 +144,16 @@ public final class InsightRules {
               300_000,
               "speed away from its setpoint",
               spec -> 10.0));
+
+  /** The rule with an id, or -1. */
+  public static int ruleId(String id) {
+    for (int i = 0; i < RULES.size(); i++) {
+      if (RULES.get(i).id().equals(id)) {
+        return i;
+      }
+    }
+    return -1;
+  }
 
   /** The setpoint-deviation rule for a unit, or -1. */
   public static int deviationRuleFor(String unit) {
@@ -141,7 +180,11 @@ public final class InsightRules {
   /** The rule number watching a point suffix, or -1. */
   public static int ruleFor(String suffix) {
     for (int i = 0; i < RULES.size(); i++) {
-      if (!suffix.isEmpty() && RULES.get(i).suffix().equals(suffix)) {
+      Rule rule = RULES.get(i);
+      if (!suffix.isEmpty()
+          && rule.suffix().equals(suffix)
+          && (rule.kind() == Insight.RuleKind.RULE_KIND_ABOVE_LIMIT
+              || rule.kind() == Insight.RuleKind.RULE_KIND_BELOW_LIMIT)) {
         return i;
       }
     }

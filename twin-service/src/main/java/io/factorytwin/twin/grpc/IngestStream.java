@@ -260,6 +260,7 @@ final class IngestStream implements StreamObserver<IngestRequest> {
               RejectedSample.newBuilder().setIndex(i).setHandle(handle).setReason(reason));
         }
       }
+      state.evaluateKpis(events);
       state.sweep(closed);
     }
     // Outside the state's lock: waiting here for the writer holds back only this stream.

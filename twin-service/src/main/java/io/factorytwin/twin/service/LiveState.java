@@ -93,6 +93,21 @@ public final class LiveState {
   private final java.util.Map<Integer, String> openDeviations = new java.util.HashMap<>();
   private final java.util.Map<Integer, Long> deviationWritten = new java.util.HashMap<>();
 
+  // Rate of change: for the points a rate rule watches, the sample the rate is measured from.
+  private static final int RATE_RULE =
+      io.factorytwin.twin.graph.InsightRules.ruleId("tcs-supply-temperature-rising");
+  private static final long RATE_WINDOW_MS = 60_000;
+  private final boolean[] rateWatched;
+  private final java.util.Map<Integer, double[]> rateAnchors = new java.util.HashMap<>();
+  private final java.util.Map<Integer, String> openRates = new java.util.HashMap<>();
+
+  // KPI rule: PUE against its expected value, evaluated after each batch.
+  private static final int PUE_RULE =
+      io.factorytwin.twin.graph.InsightRules.ruleId("pue-above-expected");
+  private double expectedPue = Double.NaN;
+  private long pueSince = Long.MIN_VALUE;
+  private String openPue;
+
   /** Facility time between two SEEN events of one open insight. */
   private static final long SEEN_INTERVAL_MS = 60_000;
 
@@ -149,6 +164,7 @@ public final class LiveState {
     desired = new double[points];
     deviationSince = new long[points];
     Arrays.fill(pairedSetpoint, -1);
+    rateWatched = new boolean[points];
     Arrays.fill(deviationSince, Long.MIN_VALUE);
     kpiRole = KpiRoles.of(graph);
     log = new ChangeLog(Math.min(1 << 20, Math.max(4096, points * 4)));
@@ -173,6 +189,13 @@ public final class LiveState {
             pairedSetpoint[point] = paired;
             deviationRule[point] = (byte) deviation;
           }
+        }
+        if (RATE_RULE >= 0
+            && template
+                .suffix()
+                .equals(io.factorytwin.twin.graph.InsightRules.rules().get(RATE_RULE).suffix())) {
+          rateWatched[point] = true;
+          rateAnchors.put(point, new double[] {Double.NaN, Double.NaN});
         }
         int r = io.factorytwin.twin.graph.InsightRules.ruleFor(templates.get(t).suffix());
         if (r >= 0) {
@@ -322,6 +345,94 @@ public final class LiveState {
     }
   }
 
+  /**
+   * The rate-of-change rule: the rise since the anchor sample, once at least a minute of facility
+   * time has passed, in units per minute. Above the limit it opens at once, since the minute is its
+   * duration; below the limit minus the hysteresis it resolves. The anchor then moves on.
+   */
+  private void evaluateRate(int point, double value, long time, List<InsightEvent> events) {
+    double[] anchor = rateAnchors.get(point);
+    if (Double.isNaN(anchor[0])) {
+      anchor[0] = time;
+      anchor[1] = value;
+      return;
+    }
+    long elapsed = time - (long) anchor[0];
+    if (elapsed < RATE_WINDOW_MS) {
+      return;
+    }
+    double perMinute = (value - anchor[1]) / (elapsed / 60_000.0);
+    long since = (long) anchor[0];
+    anchor[0] = time;
+    anchor[1] = value;
+    io.factorytwin.twin.graph.InsightRules.Rule definition =
+        io.factorytwin.twin.graph.InsightRules.rules().get(RATE_RULE);
+    double limit = definition.band();
+    String open = openRates.get(point);
+    if (perMinute > limit && open == null) {
+      String id = java.util.UUID.randomUUID().toString();
+      openRates.put(point, id);
+      events.add(
+          new InsightEvent(
+              InsightEvent.Kind.OPENED, id, point, RATE_RULE, perMinute, limit, since, time));
+    } else if (open != null && perMinute < limit - definition.hysteresis()) {
+      openRates.remove(point);
+      events.add(
+          new InsightEvent(
+              InsightEvent.Kind.RESOLVED, open, point, RATE_RULE, perMinute, limit, 0, time));
+    }
+  }
+
+  /** Sets the PUE the KPI rule compares with; NaN turns the rule off. */
+  public synchronized void expectedPue(double value) {
+    expectedPue = value;
+  }
+
+  /**
+   * The KPI rule: PUE more than the band above the expected value for the rule's duration on the
+   * facility clock. Evaluated once per batch, after its samples; the caller holds the monitor.
+   */
+  public void evaluateKpis(List<InsightEvent> events) {
+    if (PUE_RULE < 0 || Double.isNaN(expectedPue)) {
+      return;
+    }
+    KpiValues kpis = kpisUnlocked();
+    if (kpis.pue() == null) {
+      return;
+    }
+    io.factorytwin.twin.graph.InsightRules.Rule definition =
+        io.factorytwin.twin.graph.InsightRules.rules().get(PUE_RULE);
+    double limit = expectedPue + definition.band();
+    int point = graph.point(0, "pue");
+    long time = kpis.facilityTime();
+    if (kpis.pue() > limit) {
+      if (pueSince == Long.MIN_VALUE) {
+        pueSince = time;
+      }
+      if (openPue == null && time - pueSince >= definition.durationMs()) {
+        openPue = java.util.UUID.randomUUID().toString();
+        events.add(
+            new InsightEvent(
+                InsightEvent.Kind.OPENED,
+                openPue,
+                point,
+                PUE_RULE,
+                kpis.pue(),
+                limit,
+                pueSince,
+                time));
+      }
+    } else if (openPue == null) {
+      pueSince = Long.MIN_VALUE;
+    } else if (kpis.pue() < limit - definition.hysteresis()) {
+      events.add(
+          new InsightEvent(
+              InsightEvent.Kind.RESOLVED, openPue, point, PUE_RULE, kpis.pue(), limit, 0, time));
+      openPue = null;
+      pueSince = Long.MIN_VALUE;
+    }
+  }
+
   /** The live KPIs; a figure is null until the points it needs have reported. */
   public record KpiValues(
       long facilityTime,
@@ -333,6 +444,10 @@ public final class LiveState {
       Double facilityPowerKw) {}
 
   public synchronized KpiValues kpis() {
+    return kpisUnlocked();
+  }
+
+  private KpiValues kpisUnlocked() {
     Double it = kpiReporting[KPI_IT] > 0 ? kpiSum[KPI_IT] : null;
     Double facility = kpiReporting[KPI_FACILITY] > 0 ? kpiSum[KPI_FACILITY] : null;
     Double cooling = kpiReporting[KPI_COOLING] > 0 ? kpiSum[KPI_COOLING] : null;
@@ -351,7 +466,10 @@ public final class LiveState {
 
   /** Number of insights open or acknowledged, as the rules see them. */
   public synchronized int openInsightCount() {
-    return openInsights.size() + openDeviations.size();
+    return openInsights.size()
+        + openDeviations.size()
+        + openRates.size()
+        + (openPue == null ? 0 : 1);
   }
 
   /**
@@ -368,6 +486,9 @@ public final class LiveState {
   private void evaluate(int point, double value, long time, List<InsightEvent> events) {
     if (events != null && pairedSetpoint[point] >= 0) {
       evaluateDeviation(point, value, time, events);
+    }
+    if (events != null && rateWatched[point]) {
+      evaluateRate(point, value, time, events);
     }
     int r = rule[point];
     if (r < 0 || events == null) {

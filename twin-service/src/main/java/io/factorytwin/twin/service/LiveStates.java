@@ -19,6 +19,7 @@ public class LiveStates {
   private final int historySamples;
   private final long maxAgeMs;
   private final long maxAheadMs;
+  private final double expectedPue;
   private final Map<String, LiveState> states = new ConcurrentHashMap<>();
 
   LiveStates(
@@ -26,7 +27,9 @@ public class LiveStates {
       javax.sql.DataSource dataSource,
       @ConfigProperty(name = "twin.history-samples") int historySamples,
       @ConfigProperty(name = "twin.ingest.max-age") Duration maxAge,
-      @ConfigProperty(name = "twin.ingest.max-ahead") Duration maxAhead) {
+      @ConfigProperty(name = "twin.ingest.max-ahead") Duration maxAhead,
+      @ConfigProperty(name = "twin.insights.expected-pue") double expectedPue) {
+    this.expectedPue = expectedPue;
     this.twins = twins;
     this.dataSource = dataSource;
     this.historySamples = Math.max(historySamples, 1);
@@ -48,6 +51,7 @@ public class LiveStates {
             return current;
           }
           LiveState created = new LiveState(graph, historySamples, maxAgeMs, maxAheadMs);
+          created.expectedPue(expectedPue);
           if (current != null) {
             // The active revision changed in this process: points both revisions have keep
             // their live values, as ActivateTwinRevision promises.
