@@ -21,6 +21,7 @@ final class TwinClient {
   final TwinServiceGrpc.TwinServiceBlockingStub operator;
   final TwinServiceGrpc.TwinServiceBlockingStub control;
   private final TwinServiceGrpc.TwinServiceStub publisher;
+  private final TwinServiceGrpc.TwinServiceStub telemetry;
 
   TwinClient(ManagedChannel channel) {
     reader = blocking(channel, "reader-1", "reader");
@@ -30,6 +31,10 @@ final class TwinClient {
         TwinServiceGrpc.newStub(channel)
             .withCallCredentials(
                 GrpcClients.bearer(TestKeys.token("lifecycle-service", "publisher")));
+    telemetry =
+        TwinServiceGrpc.newStub(channel)
+            .withCallCredentials(
+                GrpcClients.bearer(TestKeys.token("bms-gateway", "telemetry-writer")));
   }
 
   private static TwinServiceGrpc.TwinServiceBlockingStub blocking(
@@ -83,5 +88,56 @@ final class TwinClient {
     } catch (InterruptedException | TimeoutException e) {
       throw new IllegalStateException("ApplyDesign did not answer", e);
     }
+  }
+
+  /**
+   * Streams the samples of one point over a new Ingest stream and waits for the stream to end;
+   * returns the acknowledgements of the registration and the batch.
+   */
+  List<io.factorytwin.twin.v1.IngestResponse> ingest(
+      String twinId, String pointId, double[] values, long[] times) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    List<io.factorytwin.twin.v1.IngestResponse> acks =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    StreamObserver<io.factorytwin.twin.v1.IngestRequest> stream =
+        telemetry.ingest(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(io.factorytwin.twin.v1.IngestResponse value) {
+                acks.add(value);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                done.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                done.complete(null);
+              }
+            });
+    stream.onNext(
+        io.factorytwin.twin.v1.IngestRequest.newBuilder()
+            .setHeader(io.factorytwin.twin.v1.IngestHeader.newBuilder().setTwin("twins/" + twinId))
+            .build());
+    stream.onNext(
+        io.factorytwin.twin.v1.IngestRequest.newBuilder()
+            .setRegisterPoints(
+                io.factorytwin.twin.v1.RegisterPoints.newBuilder()
+                    .addRegistrations(
+                        io.factorytwin.twin.v1.PointRegistration.newBuilder()
+                            .setHandle(1)
+                            .setPointId(pointId)))
+            .build());
+    io.factorytwin.twin.v1.TelemetryBatch.Builder batch =
+        io.factorytwin.twin.v1.TelemetryBatch.newBuilder().setSequence(1);
+    for (int i = 0; i < values.length; i++) {
+      batch.addHandles(1).addValues(values[i]).addFacilityTimeUnixMs(times[i]);
+    }
+    stream.onNext(io.factorytwin.twin.v1.IngestRequest.newBuilder().setBatch(batch).build());
+    stream.onCompleted();
+    done.get(30, TimeUnit.SECONDS);
+    return List.copyOf(acks);
   }
 }

@@ -13,18 +13,10 @@ import io.factorytwin.twin.service.TwinLease;
 import io.factorytwin.twin.v1.ApplySetpointRequest;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
 import io.factorytwin.twin.v1.GetPointRequest;
-import io.factorytwin.twin.v1.IngestHeader;
-import io.factorytwin.twin.v1.IngestRequest;
-import io.factorytwin.twin.v1.IngestResponse;
-import io.factorytwin.twin.v1.PointRegistration;
 import io.factorytwin.twin.v1.PointValue;
-import io.factorytwin.twin.v1.RegisterPoints;
-import io.factorytwin.twin.v1.TelemetryBatch;
-import io.factorytwin.twin.v1.TwinServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,8 +28,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,46 +90,6 @@ class TwinLeaseTest {
         .statusCode();
   }
 
-  private void ingest(String twinId, double[] values, long[] times) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    StreamObserver<IngestRequest> stream =
-        TwinServiceGrpc.newStub(channel)
-            .withCallCredentials(GrpcClients.bearer(TestKeys.token("bms", "telemetry-writer")))
-            .ingest(
-                new StreamObserver<IngestResponse>() {
-                  @Override
-                  public void onNext(IngestResponse value) {}
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    done.complete(null);
-                  }
-                });
-    stream.onNext(
-        IngestRequest.newBuilder()
-            .setHeader(IngestHeader.newBuilder().setTwin("twins/" + twinId))
-            .build());
-    stream.onNext(
-        IngestRequest.newBuilder()
-            .setRegisterPoints(
-                RegisterPoints.newBuilder()
-                    .addRegistrations(
-                        PointRegistration.newBuilder().setHandle(1).setPointId(RACK_POWER)))
-            .build());
-    TelemetryBatch.Builder batch = TelemetryBatch.newBuilder().setSequence(1);
-    for (int i = 0; i < values.length; i++) {
-      batch.addHandles(1).addValues(values[i]).addFacilityTimeUnixMs(times[i]);
-    }
-    stream.onNext(IngestRequest.newBuilder().setBatch(batch).build());
-    stream.onCompleted();
-    done.get(30, TimeUnit.SECONDS);
-  }
-
   private PointValue latest(String twinId) {
     return twin.reader
         .getLatestValues(
@@ -159,7 +109,11 @@ class TwinLeaseTest {
     assertThat(lease.owner()).isTrue();
     int readyAsOwner = readiness();
     // Minute 0 is closed by the sample in minute 1 and written; then the setpoint changes.
-    ingest(twinId, new double[] {100, 110, 130}, new long[] {T0 + 1000, T0 + 2000, T0 + 61_000});
+    twin.ingest(
+        twinId,
+        RACK_POWER,
+        new double[] {100, 110, 130},
+        new long[] {T0 + 1000, T0 + 2000, T0 + 61_000});
     assertThat(rollups.drain(10_000)).isTrue();
     twin.control.applySetpoint(
         ApplySetpointRequest.newBuilder()
@@ -212,7 +166,7 @@ class TwinLeaseTest {
                 .getVersion())
         .isEqualTo(2);
     // Ingest resumes on the new owner.
-    ingest(twinId, new double[] {140}, new long[] {T0 + 125_000});
+    twin.ingest(twinId, RACK_POWER, new double[] {140}, new long[] {T0 + 125_000});
     assertThat(latest(twinId).getValue()).isEqualTo(140.0);
   }
 }

@@ -9,17 +9,10 @@ import io.factorytwin.testing.PostgresDatabase;
 import io.factorytwin.testing.TestKeys;
 import io.factorytwin.twin.v1.ExportTwinUsdRequest;
 import io.factorytwin.twin.v1.ExportTwinUsdResponse;
-import io.factorytwin.twin.v1.IngestHeader;
-import io.factorytwin.twin.v1.IngestRequest;
-import io.factorytwin.twin.v1.IngestResponse;
-import io.factorytwin.twin.v1.PointRegistration;
-import io.factorytwin.twin.v1.RegisterPoints;
-import io.factorytwin.twin.v1.TelemetryBatch;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +24,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -66,55 +58,6 @@ class TwinUsdExportTest {
     GrpcClients.close(channel);
   }
 
-  private void ingest(String twinId) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    StreamObserver<IngestRequest> stream =
-        TwinServiceGrpc.newStub(channel)
-            .withCallCredentials(GrpcClients.bearer(TestKeys.token("bms", "telemetry-writer")))
-            .ingest(
-                new StreamObserver<IngestResponse>() {
-                  @Override
-                  public void onNext(IngestResponse value) {}
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    done.complete(null);
-                  }
-                });
-    stream.onNext(
-        IngestRequest.newBuilder()
-            .setHeader(IngestHeader.newBuilder().setTwin("twins/" + twinId))
-            .build());
-    stream.onNext(
-        IngestRequest.newBuilder()
-            .setRegisterPoints(
-                RegisterPoints.newBuilder()
-                    .addRegistrations(
-                        PointRegistration.newBuilder()
-                            .setHandle(1)
-                            .setPointId("hall-1.row-01.rack-01.rack-power")))
-            .build());
-    stream.onNext(
-        IngestRequest.newBuilder()
-            .setBatch(
-                TelemetryBatch.newBuilder()
-                    .setSequence(1)
-                    .addHandles(1)
-                    .addHandles(1)
-                    .addValues(100)
-                    .addValues(112.5)
-                    .addFacilityTimeUnixMs(T0)
-                    .addFacilityTimeUnixMs(T0 + 1500))
-            .build());
-    stream.onCompleted();
-    done.get(30, TimeUnit.SECONDS);
-  }
-
   private List<ExportTwinUsdResponse> export(ExportTwinUsdRequest request) {
     Iterator<ExportTwinUsdResponse> stream =
         TwinServiceGrpc.newBlockingStub(channel)
@@ -131,7 +74,11 @@ class TwinUsdExportTest {
     String twinId = "t-" + UUID.randomUUID().toString().substring(0, 8);
     twin.apply(
         HallDesign.of(1).stream(twinId, "designs/reference-hall/revisions/a", 500, false), true);
-    ingest(twinId);
+    twin.ingest(
+        twinId,
+        "hall-1.row-01.rack-01.rack-power",
+        new double[] {100, 112.5},
+        new long[] {T0, T0 + 1500});
 
     List<ExportTwinUsdResponse> messages =
         export(

@@ -7,13 +7,7 @@ import io.factorytwin.testing.GrpcClients;
 import io.factorytwin.testing.PostgresDatabase;
 import io.factorytwin.testing.TestKeys;
 import io.factorytwin.twin.v1.ApplySetpointRequest;
-import io.factorytwin.twin.v1.IngestHeader;
-import io.factorytwin.twin.v1.IngestRequest;
-import io.factorytwin.twin.v1.IngestResponse;
-import io.factorytwin.twin.v1.PointRegistration;
 import io.factorytwin.twin.v1.PointValue;
-import io.factorytwin.twin.v1.RegisterPoints;
-import io.factorytwin.twin.v1.TelemetryBatch;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
 import io.factorytwin.twin.v1.WatchEventKind;
 import io.factorytwin.twin.v1.WatchFilter;
@@ -22,13 +16,11 @@ import io.factorytwin.twin.v1.WatchResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -124,51 +116,6 @@ class WatchGrpcTest {
     }
   }
 
-  private void ingest(String twinId, String pointId, double[] values, long[] times)
-      throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    LinkedBlockingQueue<IngestResponse> acks = new LinkedBlockingQueue<>();
-    StreamObserver<IngestRequest> stream =
-        TwinServiceGrpc.newStub(channel)
-            .withCallCredentials(GrpcClients.bearer(TestKeys.token("bms", "telemetry-writer")))
-            .ingest(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(IngestResponse value) {
-                    acks.add(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    done.complete(null);
-                  }
-                });
-    stream.onNext(
-        IngestRequest.newBuilder()
-            .setHeader(IngestHeader.newBuilder().setTwin("twins/" + twinId))
-            .build());
-    stream.onNext(
-        IngestRequest.newBuilder()
-            .setRegisterPoints(
-                RegisterPoints.newBuilder()
-                    .addRegistrations(
-                        PointRegistration.newBuilder().setHandle(1).setPointId(pointId)))
-            .build());
-    TelemetryBatch.Builder batch = TelemetryBatch.newBuilder().setSequence(1);
-    for (int i = 0; i < values.length; i++) {
-      batch.addHandles(1).addValues(values[i]).addFacilityTimeUnixMs(times[i]);
-    }
-    stream.onNext(IngestRequest.newBuilder().setBatch(batch).build());
-    stream.onCompleted();
-    done.get(30, TimeUnit.SECONDS);
-    assertThat(acks).hasSize(2);
-  }
-
   private static WatchRequest.Builder watch(String twinId) {
     return WatchRequest.newBuilder().setParent("twins/" + twinId);
   }
@@ -185,7 +132,7 @@ class WatchGrpcTest {
             false)) {
       Thread.sleep(300);
       // Rack power has a deadband of 0.5 kW: 100.2 is no change, 101 is.
-      ingest(
+      twin.ingest(
           twinId,
           RACK_POWER,
           new double[] {100, 100.2, 101},
@@ -227,7 +174,7 @@ class WatchGrpcTest {
                     .addEventKinds(WatchEventKind.WATCH_EVENT_KIND_VALUES));
     try (Watcher watcher = new Watcher(request.build(), false)) {
       Thread.sleep(300);
-      ingest(twinId, RACK_POWER, new double[] {100}, new long[] {T0});
+      twin.ingest(twinId, RACK_POWER, new double[] {100}, new long[] {T0});
       WatchResponse first = watcher.next();
       while (!first.hasValuesChanged()) {
         first = watcher.next();
@@ -235,7 +182,7 @@ class WatchGrpcTest {
       token = first.getResumeToken();
     }
     // While no one watches, two more changes arrive.
-    ingest(twinId, RACK_POWER, new double[] {110, 120}, new long[] {T0 + 1000, T0 + 2000});
+    twin.ingest(twinId, RACK_POWER, new double[] {110, 120}, new long[] {T0 + 1000, T0 + 2000});
 
     List<PointValue> resumed = new ArrayList<>();
     try (Watcher watcher = new Watcher(request.setResumeToken(token).build(), false)) {
@@ -274,7 +221,7 @@ class WatchGrpcTest {
         times[i] = T0 + i * 10L;
       }
       values[changes - 1] = 77;
-      ingest(twinId, RACK_POWER, values, times);
+      twin.ingest(twinId, RACK_POWER, values, times);
       watcher.call.request(Integer.MAX_VALUE);
       boolean lagged = false;
       double last = Double.NaN;
