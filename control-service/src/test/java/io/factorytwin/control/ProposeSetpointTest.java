@@ -11,12 +11,15 @@ import io.agroal.api.AgroalDataSource;
 import io.factorytwin.control.audit.Checkpoints;
 import io.factorytwin.control.v1.Action;
 import io.factorytwin.control.v1.Agent;
+import io.factorytwin.control.v1.ApproveActionRequest;
 import io.factorytwin.control.v1.CheckpointStatus;
 import io.factorytwin.control.v1.ControlServiceGrpc;
 import io.factorytwin.control.v1.ControlServiceGrpc.ControlServiceBlockingStub;
 import io.factorytwin.control.v1.CreateGuardrailRequest;
 import io.factorytwin.control.v1.CreateHoldRequest;
 import io.factorytwin.control.v1.DewPointInterlock;
+import io.factorytwin.control.v1.EmergencyStopRequest;
+import io.factorytwin.control.v1.EmergencyStopResponse;
 import io.factorytwin.control.v1.GetActionRequest;
 import io.factorytwin.control.v1.Guardrail;
 import io.factorytwin.control.v1.HeartbeatRequest;
@@ -26,7 +29,9 @@ import io.factorytwin.control.v1.MinimumFlowInterlock;
 import io.factorytwin.control.v1.ProposeSetpointRequest;
 import io.factorytwin.control.v1.ProposeSetpointResponse;
 import io.factorytwin.control.v1.RegisterAgentRequest;
+import io.factorytwin.control.v1.RejectActionRequest;
 import io.factorytwin.control.v1.ReleaseHoldRequest;
+import io.factorytwin.control.v1.RevertActionRequest;
 import io.factorytwin.control.v1.UpdateAgentRequest;
 import io.factorytwin.control.v1.VerifyAuditRequest;
 import io.factorytwin.control.v1.VerifyAuditResponse;
@@ -369,6 +374,117 @@ class ProposeSetpointTest {
   }
 
   @Test
+  @Order(12)
+  void advisoryProposal_waitsForApproval() throws Exception {
+    register("adv-agent", Agent.Mode.MODE_ADVISORY, true);
+    ControlServiceBlockingStub advisory = stub("adv-agent", "agent");
+    advisory.heartbeat(HeartbeatRequest.newBuilder().setAgent("agents/adv-agent").build());
+    ingest(13, 15.0, 1000.0);
+    ProposeSetpointResponse pending = advisory.proposeSetpoint(proposal(SUPPLY_SP, 33, "C"));
+    String name = pending.getAction().getName();
+
+    StatusRuntimeException self =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                stub("adv-agent", "operator")
+                    .approveAction(ApproveActionRequest.newBuilder().setName(name).build()));
+    Action approved =
+        operator.approveAction(
+            ApproveActionRequest.newBuilder().setName(name).setComment("looks right").build());
+
+    assertThat(pending.getAction().getOutcome()).isEqualTo(Action.Outcome.OUTCOME_PENDING_APPROVAL);
+    assertThat(pending.getAction().hasExpireTime()).isTrue();
+    assertThat(self.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(StatusDetails.reason(self)).isEqualTo("SELF_APPROVAL_FORBIDDEN");
+    assertThat(approved.getState()).isEqualTo(Action.State.STATE_APPLIED);
+    assertThat(approved.getDecidedBy()).isEqualTo("ops-lead");
+    assertThat(approved.getPreviousValue()).isEqualTo(32.5);
+    assertThat(latest(SUPPLY_SP)).isEqualTo(33.0);
+  }
+
+  @Test
+  @Order(13)
+  void pendingAction_isRejectedByOperator() {
+    ControlServiceBlockingStub advisory = stub("adv-agent", "agent");
+    String name = advisory.proposeSetpoint(proposal(SUPPLY_SP, 33, "C")).getAction().getName();
+
+    StatusRuntimeException noComment =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> operator.rejectAction(RejectActionRequest.newBuilder().setName(name).build()));
+    Action rejected =
+        operator.rejectAction(
+            RejectActionRequest.newBuilder().setName(name).setComment("not now").build());
+
+    assertThat(noComment.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(rejected.getState()).isEqualTo(Action.State.STATE_REJECTED);
+    assertThat(rejected.getDecisionComment()).isEqualTo("not now");
+  }
+
+  @Test
+  @Order(14)
+  void appliedAction_isRevertedByOperator() throws Exception {
+    ingest(14, 15.0, 1000.0);
+    String name = agent.proposeSetpoint(proposal(PUMP_SP, 80, "%")).getAction().getName();
+
+    Action reverted = operator.revertAction(RevertActionRequest.newBuilder().setName(name).build());
+    Action again = operator.revertAction(RevertActionRequest.newBuilder().setName(name).build());
+
+    assertThat(reverted.getState()).isEqualTo(Action.State.STATE_REVERTED);
+    assertThat(reverted.getRevertCause()).isEqualTo(Action.RevertCause.REVERT_CAUSE_OPERATOR);
+    assertThat(reverted.getRevertedValue()).isEqualTo(75.0);
+    assertThat(again.getEtag()).isEqualTo(reverted.getEtag());
+    assertThat(latest(PUMP_SP)).isEqualTo(75.0);
+  }
+
+  @Test
+  @Order(15)
+  void expiredLease_revertsToSafeDefaultWithinOneSecond() throws Exception {
+    operator.registerAgent(
+        RegisterAgentRequest.newBuilder()
+            .setAgentId("lease-agent")
+            .setAgent(
+                Agent.newBuilder()
+                    .setOwner("controls-team@example.com")
+                    .addScopes(TWIN + "/points/" + CDU + ".*")
+                    .setMode(Agent.Mode.MODE_AUTONOMOUS)
+                    .setEnabled(true)
+                    .setLeaseDuration(Duration.newBuilder().setSeconds(2)))
+            .build());
+    ControlServiceBlockingStub leased = stub("lease-agent", "agent");
+    ingest(15, 15.0, 1000.0);
+    com.google.protobuf.Timestamp expires =
+        leased
+            .heartbeat(HeartbeatRequest.newBuilder().setAgent("agents/lease-agent").build())
+            .getLeaseExpireTime();
+    long expiresMs = expires.getSeconds() * 1000 + expires.getNanos() / 1_000_000;
+    String name = leased.proposeSetpoint(proposal(PUMP_SP, 85, "%")).getAction().getName();
+    assertThat(latest(PUMP_SP)).isEqualTo(85.0);
+
+    long revertedMs = 0;
+    while (System.currentTimeMillis() < expiresMs + 5_000) {
+      if (latest(PUMP_SP) == 70.0) {
+        revertedMs = System.currentTimeMillis();
+        break;
+      }
+      Thread.sleep(20);
+    }
+    // The twin is written first and the action marked after it, so wait for the mark as well.
+    Action action = operator.getAction(GetActionRequest.newBuilder().setName(name).build());
+    for (int i = 0; i < 100 && action.getState() == Action.State.STATE_APPLIED; i++) {
+      Thread.sleep(20);
+      action = operator.getAction(GetActionRequest.newBuilder().setName(name).build());
+    }
+
+    assertThat(revertedMs).as("time the twin showed the safe default").isPositive();
+    assertThat(revertedMs - expiresMs).isLessThanOrEqualTo(1_000);
+    assertThat(action.getState()).isEqualTo(Action.State.STATE_REVERTED);
+    assertThat(action.getRevertCause()).isEqualTo(Action.RevertCause.REVERT_CAUSE_LEASE_EXPIRED);
+    assertThat(action.getRevertedBy()).isEqualTo("control-service");
+  }
+
+  @Test
   @Order(20)
   void verifyAudit_intactChain_isValid() {
     checkpoints.write();
@@ -445,8 +561,38 @@ class ProposeSetpointTest {
   }
 
   @Test
+  @Order(25)
+  void emergencyStop_disablesAgentsAndReverts() throws Exception {
+    ingest(16, 15.0, 1000.0);
+    String name = agent.proposeSetpoint(proposal(SUPPLY_SP, 33.4, "C")).getAction().getName();
+
+    EmergencyStopResponse stop =
+        operator.emergencyStop(EmergencyStopRequest.newBuilder().setReason("chiller trip").build());
+    StatusRuntimeException after =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> agent.proposeSetpoint(proposal(SUPPLY_SP, 33.4, "C")));
+
+    assertThat(stop.getRevertedActionsList()).contains(name);
+    assertThat(stop.getDisabledAgentCount()).isGreaterThanOrEqualTo(2);
+    assertThat(latest(SUPPLY_SP)).isEqualTo(30.0);
+    assertThat(StatusDetails.reason(after)).isEqualTo("AGENT_DISABLED");
+  }
+
+  @Test
   @Order(30)
   void twinDown_isUnavailable_andNothingIsApplied() throws Exception {
+    Agent current =
+        operator.getAgent(
+            io.factorytwin.control.v1.GetAgentRequest.newBuilder()
+                .setName("agents/lc-agent")
+                .build());
+    operator.updateAgent(
+        UpdateAgentRequest.newBuilder()
+            .setAgent(current.toBuilder().setEnabled(true))
+            .setUpdateMask(FieldMask.newBuilder().addPaths("enabled"))
+            .build());
+    agent.heartbeat(HeartbeatRequest.newBuilder().setAgent("agents/lc-agent").build());
     ProcessHandle.of(twinPid).ifPresent(ProcessHandle::destroyForcibly);
     ProcessHandle.of(twinPid).ifPresent(process -> process.onExit().join());
     ProposeSetpointRequest request = proposal(PUMP_SP, 76, "%");

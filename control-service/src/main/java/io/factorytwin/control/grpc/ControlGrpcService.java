@@ -9,6 +9,7 @@ import io.factorytwin.control.model.AgentRecord;
 import io.factorytwin.control.model.GuardrailRecord;
 import io.factorytwin.control.model.HoldRecord;
 import io.factorytwin.control.service.Agents;
+import io.factorytwin.control.service.Decisions;
 import io.factorytwin.control.service.Guardrails;
 import io.factorytwin.control.service.Holds;
 import io.factorytwin.control.service.ProposalRequest;
@@ -16,12 +17,15 @@ import io.factorytwin.control.service.ProposalResult;
 import io.factorytwin.control.service.Proposals;
 import io.factorytwin.control.v1.Action;
 import io.factorytwin.control.v1.Agent;
+import io.factorytwin.control.v1.ApproveActionRequest;
 import io.factorytwin.control.v1.AuditEntry;
 import io.factorytwin.control.v1.ControlServiceGrpc;
 import io.factorytwin.control.v1.CreateGuardrailRequest;
 import io.factorytwin.control.v1.CreateHoldRequest;
 import io.factorytwin.control.v1.DeleteGuardrailRequest;
 import io.factorytwin.control.v1.DeleteGuardrailResponse;
+import io.factorytwin.control.v1.EmergencyStopRequest;
+import io.factorytwin.control.v1.EmergencyStopResponse;
 import io.factorytwin.control.v1.GetActionRequest;
 import io.factorytwin.control.v1.GetAgentRequest;
 import io.factorytwin.control.v1.GetAuditEntryRequest;
@@ -44,7 +48,9 @@ import io.factorytwin.control.v1.ListHoldsResponse;
 import io.factorytwin.control.v1.ProposeSetpointRequest;
 import io.factorytwin.control.v1.ProposeSetpointResponse;
 import io.factorytwin.control.v1.RegisterAgentRequest;
+import io.factorytwin.control.v1.RejectActionRequest;
 import io.factorytwin.control.v1.ReleaseHoldRequest;
+import io.factorytwin.control.v1.RevertActionRequest;
 import io.factorytwin.control.v1.UpdateAgentRequest;
 import io.factorytwin.control.v1.UpdateGuardrailRequest;
 import io.factorytwin.control.v1.VerifyAuditRequest;
@@ -80,6 +86,7 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   private final Holds holds;
   private final AuditTrail audit;
   private final AuditVerifier verifier;
+  private final Decisions decisions;
 
   ControlGrpcService(
       Agents agents,
@@ -87,13 +94,15 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
       Proposals proposals,
       Holds holds,
       AuditTrail audit,
-      AuditVerifier verifier) {
+      AuditVerifier verifier,
+      Decisions decisions) {
     this.agents = agents;
     this.guardrails = guardrails;
     this.proposals = proposals;
     this.holds = holds;
     this.audit = audit;
     this.verifier = verifier;
+    this.decisions = decisions;
   }
 
   @Override
@@ -270,6 +279,45 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
       builder.setNextPageToken(Pages.token("ListActions", last.createTime() + " " + last.id()));
     }
     reply(response, builder.build());
+  }
+
+  @Override
+  public void approveAction(ApproveActionRequest request, StreamObserver<Action> response) {
+    String id = generatedName(request.getName(), "actions", "name");
+    ActionRecord action =
+        decisions.approve(id, request.getEtag(), request.getComment(), Caller.current().subject());
+    reply(response, ControlMapper.action(action));
+  }
+
+  @Override
+  public void rejectAction(RejectActionRequest request, StreamObserver<Action> response) {
+    String id = generatedName(request.getName(), "actions", "name");
+    ActionRecord action =
+        decisions.reject(id, request.getEtag(), request.getComment(), Caller.current().subject());
+    reply(response, ControlMapper.action(action));
+  }
+
+  @Override
+  public void revertAction(RevertActionRequest request, StreamObserver<Action> response) {
+    String id = generatedName(request.getName(), "actions", "name");
+    ActionRecord action =
+        decisions.revert(id, request.getEtag(), request.getComment(), Caller.current().subject());
+    reply(response, ControlMapper.action(action));
+  }
+
+  @Override
+  public void emergencyStop(
+      EmergencyStopRequest request, StreamObserver<EmergencyStopResponse> response) {
+    Decisions.StopResult result =
+        decisions.emergencyStop(request.getReason(), Caller.current().subject());
+    reply(
+        response,
+        EmergencyStopResponse.newBuilder()
+            .setDisabledAgentCount(result.disabledAgentCount())
+            .setRejectedActionCount(result.rejectedActionCount())
+            .addAllRevertedActions(result.revertedActions())
+            .setAuditSequence(result.sequence())
+            .build());
   }
 
   @Override

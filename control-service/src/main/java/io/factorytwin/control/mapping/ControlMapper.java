@@ -12,6 +12,7 @@ import io.factorytwin.control.model.GuardrailRecord;
 import io.factorytwin.control.model.HoldRecord;
 import io.factorytwin.control.service.AgentChanges;
 import io.factorytwin.control.service.Agents;
+import io.factorytwin.control.service.Decisions;
 import io.factorytwin.control.service.GuardrailChanges;
 import io.factorytwin.control.service.Guardrails;
 import io.factorytwin.control.service.Holds;
@@ -184,7 +185,7 @@ public final class ControlMapper {
             .addAllViolations(violations(a.violations()))
             .setPointVersion(a.pointVersion())
             .setSupersededBy(a.supersededBy())
-            .setEtag("\"" + a.version() + "\"")
+            .setEtag(Decisions.etag(a))
             .setCreateTime(timestamp(a.createTime()))
             .setUpdateTime(timestamp(a.updateTime()));
     for (ActionRecord.GuardrailReference reference : a.guardrails()) {
@@ -210,6 +211,19 @@ public final class ControlMapper {
     }
     if (a.expireTime() != null) {
       builder.setExpireTime(timestamp(a.expireTime()));
+    }
+    if (a.decision() != null) {
+      builder
+          .setDecidedBy(a.decision().decidedBy())
+          .setDecisionComment(a.decision().comment())
+          .setDecideTime(timestamp(a.decision().decideTime()));
+    }
+    if (a.revert() != null) {
+      builder
+          .setRevertCause(Action.RevertCause.valueOf("REVERT_CAUSE_" + a.revert().cause().name()))
+          .setRevertedBy(a.revert().revertedBy())
+          .setRevertedValue(a.revert().value())
+          .setRevertTime(timestamp(a.revert().revertTime()));
     }
     return builder.build();
   }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param pointVersion the point's version after the write; 0 unless applied
  * @param agentFacilityTime the facility time the agent sent; recorded only, never checked
  * @param checkFacilityTime the twin's facility clock when the checks ran
+ * @param decision the operator's approval or rejection; null when no operator decided
+ * @param revert how the applied value was set back; null unless reverted
  * @param version raised on every state change; the etag is derived from it
  */
 public record ActionRecord(
@@ -35,6 +37,8 @@ public record ActionRecord(
     Instant checkFacilityTime,
     Instant applyTime,
     Instant expireTime,
+    Decision decision,
+    Revert revert,
     String supersededBy,
     long version,
     Instant createTime,
@@ -42,6 +46,24 @@ public record ActionRecord(
 
   public String name() {
     return id.isEmpty() ? "" : "actions/" + id;
+  }
+
+  /** An operator's approval or rejection of a pending action. */
+  public record Decision(String decidedBy, String comment, Instant decideTime) {}
+
+  /**
+   * The revert of an applied action.
+   *
+   * @param revertedBy the operator's JWT subject, or control-service for a lease expiry
+   * @param value the value the revert wrote
+   */
+  public record Revert(RevertCause cause, String revertedBy, double value, Instant revertTime) {}
+
+  /** Why an applied action was set back; the names match Action.RevertCause. */
+  public enum RevertCause {
+    OPERATOR,
+    LEASE_EXPIRED,
+    EMERGENCY_STOP
   }
 
   /** A guardrail at the version an action was checked against. */

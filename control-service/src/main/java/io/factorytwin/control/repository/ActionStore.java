@@ -26,6 +26,11 @@ public class ActionStore {
           + " check_facility_time, apply_time, expire_time, superseded_by, version, create_time,"
           + " update_time";
 
+  private static final String READ_COLUMNS =
+      COLUMNS
+          + ", decided_by, decision_comment, decide_time, revert_cause, reverted_by,"
+          + " reverted_value, revert_time";
+
   private final AgroalDataSource dataSource;
 
   ActionStore(AgroalDataSource dataSource) {
@@ -116,6 +121,130 @@ public class ActionStore {
     }
   }
 
+  /** Moves a pending action to APPLIED; returns false when it changed since it was read. */
+  public boolean markApplied(
+      ActionRecord action,
+      double previousValue,
+      long pointVersion,
+      Instant applyTime,
+      ActionRecord.Decision decision) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE action SET state = 'APPLIED', previous_value = ?, applied_value = ?,"
+                    + " point_version = ?, apply_time = ?, decided_by = ?, decision_comment = ?,"
+                    + " decide_time = ?, version = version + 1, update_time = ?"
+                    + " WHERE id = ? AND version = ? AND state = 'PENDING_APPROVAL'")) {
+      update.setDouble(1, previousValue);
+      update.setDouble(2, action.requestedValue());
+      update.setLong(3, pointVersion);
+      Sql.setInstant(update, 4, applyTime);
+      update.setString(5, decision.decidedBy());
+      update.setString(6, decision.comment());
+      Sql.setInstant(update, 7, decision.decideTime());
+      Sql.setInstant(update, 8, decision.decideTime());
+      update.setString(9, action.id());
+      update.setLong(10, action.version());
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  /**
+   * Moves a pending action to REJECTED with the violations of a failed re-check (empty for an
+   * operator's rejection); returns false when it changed since it was read.
+   */
+  public boolean markRejected(
+      ActionRecord action, List<Violation> violations, ActionRecord.Decision decision) {
+    try (Connection connection = dataSource.getConnection()) {
+      try (PreparedStatement update =
+          connection.prepareStatement(
+              "UPDATE action SET state = 'REJECTED', decided_by = ?, decision_comment = ?,"
+                  + " decide_time = ?, version = version + 1, update_time = ?"
+                  + " WHERE id = ? AND version = ? AND state = 'PENDING_APPROVAL'")) {
+        update.setString(1, decision.decidedBy());
+        update.setString(2, decision.comment());
+        Sql.setInstant(update, 3, decision.decideTime());
+        Sql.setInstant(update, 4, decision.decideTime());
+        update.setString(5, action.id());
+        update.setLong(6, action.version());
+        if (update.executeUpdate() != 1) {
+          return false;
+        }
+      }
+      insertChildren(
+          connection,
+          new ActionRecord(
+              action.id(),
+              action.agentId(),
+              action.point(),
+              action.requestedValue(),
+              action.unit(),
+              action.rationale(),
+              action.requestId(),
+              action.agentMode(),
+              action.outcome(),
+              ActionState.REJECTED,
+              violations,
+              List.of(),
+              null,
+              null,
+              0,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              "",
+              0,
+              null,
+              null));
+      return true;
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  /** Moves an applied action to REVERTED; returns false when it changed since it was read. */
+  public boolean markReverted(ActionRecord action, ActionRecord.Revert revert) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE action SET state = 'REVERTED', revert_cause = ?, reverted_by = ?,"
+                    + " reverted_value = ?, revert_time = ?, version = version + 1,"
+                    + " update_time = ? WHERE id = ? AND version = ? AND state = 'APPLIED'")) {
+      update.setString(1, revert.cause().name());
+      update.setString(2, revert.revertedBy());
+      update.setDouble(3, revert.value());
+      Sql.setInstant(update, 4, revert.revertTime());
+      Sql.setInstant(update, 5, revert.revertTime());
+      update.setString(6, action.id());
+      update.setLong(7, action.version());
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  /** Returns up to limit actions in the state, oldest first. */
+  public List<ActionRecord> inState(ActionState state, int limit) {
+    return query("WHERE state = ? ORDER BY create_time, id", List.of(state.name()), limit);
+  }
+
+  /**
+   * Returns up to limit APPLIED actions of agents whose heartbeat lease ended before the given
+   * wall-clock time, oldest first.
+   */
+  public List<ActionRecord> appliedWithExpiredLease(Instant now, int limit) {
+    return query(
+        "WHERE state = 'APPLIED' AND agent_id IN (SELECT id FROM agent WHERE"
+            + " lease_expire_time IS NULL OR lease_expire_time < ?) ORDER BY create_time, id",
+        List.of(now),
+        limit);
+  }
+
   /** Returns the action, or null. */
   public ActionRecord find(String id) {
     List<ActionRecord> found = query("WHERE id = ?", List.of(id), 1);
@@ -145,7 +274,8 @@ public class ActionStore {
     try (Connection connection = dataSource.getConnection()) {
       List<ActionRecord> actions = new ArrayList<>();
       try (PreparedStatement select =
-          connection.prepareStatement("SELECT " + COLUMNS + " FROM action " + where + " LIMIT ?")) {
+          connection.prepareStatement(
+              "SELECT " + READ_COLUMNS + " FROM action " + where + " LIMIT ?")) {
         int index = 1;
         for (Object key : keys) {
           if (key instanceof Instant instant) {
@@ -217,6 +347,19 @@ public class ActionStore {
         Sql.instant(row, "check_facility_time"),
         Sql.instant(row, "apply_time"),
         Sql.instant(row, "expire_time"),
+        row.getString("decided_by").isEmpty()
+            ? null
+            : new ActionRecord.Decision(
+                row.getString("decided_by"),
+                row.getString("decision_comment"),
+                Sql.instant(row, "decide_time")),
+        row.getString("revert_cause").isEmpty()
+            ? null
+            : new ActionRecord.Revert(
+                ActionRecord.RevertCause.valueOf(row.getString("revert_cause")),
+                row.getString("reverted_by"),
+                row.getDouble("reverted_value"),
+                Sql.instant(row, "revert_time")),
         row.getString("superseded_by"),
         row.getLong("version"),
         Sql.instant(row, "create_time"),

@@ -89,6 +89,21 @@ public class AgentStore {
     }
   }
 
+  /** Disables every enabled agent with the reason and returns how many it disabled. */
+  public int disableAll(String reason, Instant now) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE agent SET enabled = FALSE, disabled_reason = ?, version = version + 1,"
+                    + " update_time = ? WHERE enabled = TRUE")) {
+      update.setString(1, reason);
+      Sql.setInstant(update, 2, now);
+      return update.executeUpdate();
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
   /** Returns the agent, or null. */
   public AgentRecord find(String id) {
     List<AgentRecord> found = query("WHERE id = ?", id, 1);

@@ -121,18 +121,27 @@ public class Guardrails {
     }
     double min = changes.minValue() == null ? current.minValue() : changes.minValue();
     double max = changes.maxValue() == null ? current.maxValue() : changes.maxValue();
-    double approvalMin =
-        changes.clearApprovalMin()
-            ? min
-            : changes.approvalMinValue() == null
-                ? current.approvalMinValue()
-                : changes.approvalMinValue();
-    double approvalMax =
-        changes.clearApprovalMax()
-            ? max
-            : changes.approvalMaxValue() == null
-                ? current.approvalMaxValue()
-                : changes.approvalMaxValue();
+    // An approval edge that equals its range edge is taken as the default and follows it.
+    double approvalMin;
+    if (changes.clearApprovalMin()) {
+      approvalMin = min;
+    } else if (changes.approvalMinValue() != null) {
+      approvalMin = changes.approvalMinValue();
+    } else if (current.approvalMinValue() == current.minValue()) {
+      approvalMin = min;
+    } else {
+      approvalMin = current.approvalMinValue();
+    }
+    double approvalMax;
+    if (changes.clearApprovalMax()) {
+      approvalMax = max;
+    } else if (changes.approvalMaxValue() != null) {
+      approvalMax = changes.approvalMaxValue();
+    } else if (current.approvalMaxValue() == current.maxValue()) {
+      approvalMax = max;
+    } else {
+      approvalMax = current.approvalMaxValue();
+    }
     GuardrailRecord updated =
         new GuardrailRecord(
             current.id(),
