@@ -66,6 +66,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -485,6 +488,67 @@ class ProposeSetpointTest {
   }
 
   @Test
+  @Order(16)
+  void pendingAction_expiresAfterDeadline() throws Exception {
+    ControlServiceBlockingStub advisory = stub("adv-agent", "agent");
+    String name = advisory.proposeSetpoint(proposal(SUPPLY_SP, 33, "C")).getAction().getName();
+    execute(
+        "UPDATE action SET expire_time = now() - interval '1 minute' WHERE id = '"
+            + name.substring("actions/".length())
+            + "'");
+
+    Action action = operator.getAction(GetActionRequest.newBuilder().setName(name).build());
+    for (int i = 0; i < 150 && action.getState() == Action.State.STATE_PENDING_APPROVAL; i++) {
+      Thread.sleep(20);
+      action = operator.getAction(GetActionRequest.newBuilder().setName(name).build());
+    }
+
+    assertThat(action.getState()).isEqualTo(Action.State.STATE_EXPIRED);
+  }
+
+  @Test
+  @Order(17)
+  void parallelProposals_applyAtMostOnce() throws Exception {
+    ingest(17, 15.0, 1000.0);
+    int callers = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    List<Future<Object>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < callers; i++) {
+        double value = 33.2 + 0.1 * i;
+        results.add(
+            pool.submit(
+                () -> {
+                  try {
+                    return agent.proposeSetpoint(proposal(SUPPLY_SP, value, "C"));
+                  } catch (StatusRuntimeException e) {
+                    return e;
+                  }
+                }));
+      }
+      int applied = 0;
+      for (Future<Object> result : results) {
+        Object outcome = result.get(60, TimeUnit.SECONDS);
+        if (outcome instanceof ProposeSetpointResponse response
+            && response.getAction().getOutcome() == Action.Outcome.OUTCOME_APPLIED) {
+          applied++;
+        } else if (outcome instanceof ProposeSetpointResponse response) {
+          assertThat(rules(response)).containsExactly(Violation.Rule.RULE_RATE_OF_CHANGE);
+        } else {
+          StatusRuntimeException failure = (StatusRuntimeException) outcome;
+          assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+          assertThat(StatusDetails.reason(failure)).isEqualTo("VERSION_MISMATCH");
+        }
+      }
+
+      assertThat(applied).isEqualTo(1);
+      assertThat(operator.verifyAudit(VerifyAuditRequest.getDefaultInstance()).getValid()).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   @Order(20)
   void verifyAudit_intactChain_isValid() {
     checkpoints.write();
@@ -563,7 +627,7 @@ class ProposeSetpointTest {
   @Test
   @Order(25)
   void emergencyStop_disablesAgentsAndReverts() throws Exception {
-    ingest(16, 15.0, 1000.0);
+    ingest(18, 15.0, 1000.0);
     String name = agent.proposeSetpoint(proposal(SUPPLY_SP, 33.4, "C")).getAction().getName();
 
     EmergencyStopResponse stop =

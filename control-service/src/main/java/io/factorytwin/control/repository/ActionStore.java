@@ -245,6 +245,30 @@ public class ActionStore {
         limit);
   }
 
+  /** Returns up to limit PENDING_APPROVAL actions whose approval deadline has passed. */
+  public List<ActionRecord> pendingPastDeadline(Instant now, int limit) {
+    return query(
+        "WHERE state = 'PENDING_APPROVAL' AND expire_time < ? ORDER BY expire_time, id",
+        List.of(now),
+        limit);
+  }
+
+  /** Moves a pending action to EXPIRED; returns false when it changed since it was read. */
+  public boolean markExpired(ActionRecord action, Instant now) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE action SET state = 'EXPIRED', version = version + 1, update_time = ?"
+                    + " WHERE id = ? AND version = ? AND state = 'PENDING_APPROVAL'")) {
+      Sql.setInstant(update, 1, now);
+      update.setString(2, action.id());
+      update.setLong(3, action.version());
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
   /** Returns the action, or null. */
   public ActionRecord find(String id) {
     List<ActionRecord> found = query("WHERE id = ?", List.of(id), 1);

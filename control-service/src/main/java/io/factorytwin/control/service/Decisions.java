@@ -292,6 +292,36 @@ public class Decisions {
     return count;
   }
 
+  /**
+   * Moves pending actions whose approval deadline has passed to EXPIRED and returns how many it
+   * moved. They were never applied, so nothing is written to the twin.
+   */
+  public int expirePending() {
+    int count = 0;
+    for (ActionRecord pending : actions.pendingPastDeadline(Instant.now(), 100)) {
+      boolean expired =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () -> {
+                    if (!actions.markExpired(pending, now())) {
+                      return false;
+                    }
+                    audit.append(
+                        AuditKind.ACTION_EXPIRED,
+                        AuditTrail.SERVICE_ACTOR,
+                        pending.name(),
+                        null,
+                        Map.of("expire_time", pending.expireTime().toString()));
+                    return true;
+                  });
+      if (expired) {
+        Log.infof("%s expired without an operator's decision", pending.name());
+        count++;
+      }
+    }
+    return count;
+  }
+
   private void writeRevert(
       ActionRecord action, double target, RevertCause cause, String actor, String comment) {
     String twinName = Names.twinOf(action.point());

@@ -6,9 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Returns the setpoints of agents whose heartbeat lease expired to their safe defaults. It runs
- * every {@code control.lease.check-interval} (250 ms by default), so a revert starts within that
- * interval of the expiry plus the time of the twin write. Every replica runs it; a replica that
- * loses the race for an action finds it already reverted.
+ * every {@code control.lease.check-interval} (100 ms by default), so a revert starts within that
+ * interval of the expiry plus the time of the twin write. The same run moves pending actions past
+ * their approval deadline to EXPIRED. Every replica runs it; a replica that loses the race for an
+ * action finds it already changed.
  */
 @ApplicationScoped
 public class LeaseWatcher {
@@ -30,6 +31,7 @@ public class LeaseWatcher {
   void revertExpired() {
     try {
       int reverted = decisions.revertExpiredLeases();
+      decisions.expirePending();
       if (reverted > 0) {
         Log.infof("reverted %d actions of agents whose lease expired", reverted);
       }
