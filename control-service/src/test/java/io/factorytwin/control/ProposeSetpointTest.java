@@ -577,12 +577,18 @@ class ProposeSetpointTest {
     VerifyAuditResponse payloadResult =
         operator.verifyAudit(VerifyAuditRequest.getDefaultInstance());
     execute("UPDATE audit_entry SET payload_json = '" + payload + "' WHERE sequence = 4");
+    String kind = column(5, "kind");
+    execute("UPDATE audit_entry SET kind = 'NOT_A_KIND' WHERE sequence = 5");
+    VerifyAuditResponse kindResult = operator.verifyAudit(VerifyAuditRequest.getDefaultInstance());
+    execute("UPDATE audit_entry SET kind = '" + kind + "' WHERE sequence = 5");
 
     assertThat(result.getValid()).isFalse();
     assertThat(result.getFirstBadSequence()).isEqualTo(3);
     assertThat(payloadResult.getValid()).isFalse();
     assertThat(payloadResult.getFirstBadSequence()).isEqualTo(4);
     assertThat(payloadResult.getFirstBadDescription()).contains("hash");
+    assertThat(kindResult.getValid()).isFalse();
+    assertThat(kindResult.getFirstBadSequence()).isEqualTo(5);
     assertThat(operator.verifyAudit(VerifyAuditRequest.getDefaultInstance()).getValid()).isTrue();
   }
 

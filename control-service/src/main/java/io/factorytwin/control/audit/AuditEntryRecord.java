@@ -5,6 +5,8 @@ import java.time.Instant;
 /**
  * One stored audit entry.
  *
+ * @param kind null when the stored value names no kind, which only a direct change of the table can
+ *     cause
  * @param facilityTime the twin's facility clock when the entry was written; null when unknown
  * @param payloadJson the canonical JSON that the hash covers
  * @param previousHash SHA-256 of the previous entry, 32 bytes

@@ -200,7 +200,7 @@ public class AuditTrail {
           visitor.accept(
               new AuditEntryRecord(
                   row.getLong(1),
-                  AuditKind.valueOf(row.getString(2)),
+                  kind(row.getString(2)),
                   row.getString(3),
                   row.getString(4),
                   row.getTimestamp(5).toInstant(),
@@ -212,6 +212,15 @@ public class AuditTrail {
       }
     } catch (SQLException e) {
       throw new AuditStorageException(e);
+    }
+  }
+
+  /** Returns the kind stored in a row, or null for a value that names no kind. */
+  private static AuditKind kind(String stored) {
+    try {
+      return AuditKind.valueOf(stored);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -183,7 +183,7 @@ public class AuditVerifier {
                   ? ""
                   : ",\"facility_time\":" + CanonicalJson.write(entry.facilityTime().toString()))
               + ",\"kind\":"
-              + CanonicalJson.write(entry.kind().name())
+              + CanonicalJson.write(entry.kind() == null ? "" : entry.kind().name())
               + ",\"sequence\":"
               + entry.sequence()
               + ",\"subject\":"

@@ -269,7 +269,10 @@ public final class ControlMapper {
         AuditEntry.newBuilder()
             .setName("auditEntries/" + e.sequence())
             .setSequence(e.sequence())
-            .setKind(AuditEntry.Kind.valueOf("KIND_" + e.kind().name()))
+            .setKind(
+                e.kind() == null
+                    ? AuditEntry.Kind.KIND_UNSPECIFIED
+                    : AuditEntry.Kind.valueOf("KIND_" + e.kind().name()))
             .setActor(e.actor())
             .setSubject(e.subject())
             .setCreateTime(timestamp(e.createTime()))
