@@ -260,6 +260,36 @@ class GuardrailsAndAgentsTest {
     assertThat(first.getAgents(1).getName().compareTo(rest.getAgents(0).getName())).isNegative();
   }
 
+  @Test
+  void createCalls_retriedWithRequestId_returnFirstResult() {
+    String requestId = UUID.randomUUID().toString();
+    RegisterAgentRequest register =
+        RegisterAgentRequest.newBuilder()
+            .setAgentId("retry-agent")
+            .setRequestId(requestId)
+            .setAgent(
+                Agent.newBuilder()
+                    .setOwner("controls-team@example.com")
+                    .addScopes("twins/*/points/*.pump-speed-sp")
+                    .setMode(Agent.Mode.MODE_SHADOW))
+            .build();
+    CreateGuardrailRequest create =
+        guardrail("retry-guardrail").toBuilder().setRequestId(requestId).build();
+
+    Agent first = operator.registerAgent(register);
+    Agent retry = operator.registerAgent(register);
+    Guardrail created = operator.createGuardrail(create);
+    Guardrail again = operator.createGuardrail(create);
+    StatusRuntimeException withoutKey =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> operator.registerAgent(register.toBuilder().clearRequestId().build()));
+
+    assertThat(retry).isEqualTo(first);
+    assertThat(again).isEqualTo(created);
+    assertThat(withoutKey.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+  }
+
   private Agent register(String id, boolean enabled) {
     return operator.registerAgent(
         RegisterAgentRequest.newBuilder()

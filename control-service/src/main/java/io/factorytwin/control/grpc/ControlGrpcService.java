@@ -114,7 +114,8 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
         agents.register(
             request.getAgentId(),
             ControlMapper.agentSettings(request.getAgent()),
-            Caller.current().subject());
+            Caller.current().subject(),
+            request.getRequestId());
     reply(response, ControlMapper.agent(agent));
   }
 
@@ -177,7 +178,8 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
         guardrails.create(
             request.getGuardrailId(),
             ControlMapper.guardrailFields(request.getGuardrail()),
-            Caller.current().subject());
+            Caller.current().subject(),
+            request.getRequestId());
     reply(response, ControlMapper.guardrail(guardrail));
   }
 
@@ -329,7 +331,8 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
             request.getHold().getValue(),
             request.getHold().getUnit(),
             request.getHold().getReason(),
-            Caller.current().subject());
+            Caller.current().subject(),
+            request.getRequestId());
     reply(response, ControlMapper.hold(hold));
   }
 

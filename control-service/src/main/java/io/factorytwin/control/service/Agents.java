@@ -4,6 +4,7 @@ import io.factorytwin.control.audit.AuditKind;
 import io.factorytwin.control.audit.AuditTrail;
 import io.factorytwin.control.model.AgentRecord;
 import io.factorytwin.control.repository.AgentStore;
+import io.factorytwin.control.repository.RequestStore;
 import io.factorytwin.support.error.EtagMismatchException;
 import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.support.error.InvalidArgumentException.FieldViolation;
@@ -29,18 +30,23 @@ public class Agents {
   static final Duration MAX_LEASE = Duration.ofSeconds(300);
 
   private final AgentStore store;
+  private final RequestStore requests;
   private final AuditTrail audit;
 
-  Agents(AgentStore store, AuditTrail audit) {
+  Agents(AgentStore store, RequestStore requests, AuditTrail audit) {
     this.store = store;
+    this.requests = requests;
     this.audit = audit;
   }
 
   /** Registers an agent and returns it. */
-  // NOTE: RegisterAgent's request_id is not stored, so a retry after success gets ALREADY_EXISTS
-  // instead of the registered agent.
   @Transactional
-  public AgentRecord register(String agentId, AgentChanges settings, String operator) {
+  public AgentRecord register(
+      String agentId, AgentChanges settings, String operator, String requestId) {
+    String earlier = Requests.earlier(requests, operator, "RegisterAgent", requestId);
+    if (earlier != null) {
+      return get(earlier.substring("agents/".length()));
+    }
     List<FieldViolation> violations = new ArrayList<>();
     if (agentId == null || !Names.ID.matcher(agentId).matches()) {
       violations.add(
@@ -68,6 +74,9 @@ public class Agents {
       throw new InvalidArgumentException(violations);
     }
     store.insert(candidate);
+    if (!requestId.isEmpty()) {
+      requests.insert(operator, "RegisterAgent", requestId, candidate.name());
+    }
     audit.append(AuditKind.AGENT_REGISTERED, operator, candidate.name(), null, describe(candidate));
     Log.infof("agent %s registered by %s", candidate.name(), operator);
     return candidate;

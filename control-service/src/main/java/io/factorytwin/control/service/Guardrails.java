@@ -5,6 +5,7 @@ import io.factorytwin.control.audit.AuditTrail;
 import io.factorytwin.control.model.GuardrailRecord;
 import io.factorytwin.control.model.Interlock;
 import io.factorytwin.control.repository.GuardrailStore;
+import io.factorytwin.control.repository.RequestStore;
 import io.factorytwin.support.error.EtagMismatchException;
 import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.support.error.InvalidArgumentException.FieldViolation;
@@ -27,16 +28,23 @@ public class Guardrails {
   public static final double DEFAULT_DEW_POINT_MARGIN_K = 2.0;
 
   private final GuardrailStore store;
+  private final RequestStore requests;
   private final AuditTrail audit;
 
-  Guardrails(GuardrailStore store, AuditTrail audit) {
+  Guardrails(GuardrailStore store, RequestStore requests, AuditTrail audit) {
     this.store = store;
+    this.requests = requests;
     this.audit = audit;
   }
 
   /** Creates a guardrail at version 1 and returns it. */
   @Transactional
-  public GuardrailRecord create(String guardrailId, GuardrailChanges fields, String operator) {
+  public GuardrailRecord create(
+      String guardrailId, GuardrailChanges fields, String operator, String requestId) {
+    String earlier = Requests.earlier(requests, operator, "CreateGuardrail", requestId);
+    if (earlier != null) {
+      return get(earlier.substring("guardrails/".length()));
+    }
     List<FieldViolation> violations = new ArrayList<>();
     if (guardrailId == null || !Names.ID.matcher(guardrailId).matches()) {
       violations.add(
@@ -79,6 +87,9 @@ public class Guardrails {
             now);
     check(candidate);
     store.insert(candidate);
+    if (!requestId.isEmpty()) {
+      requests.insert(operator, "CreateGuardrail", requestId, candidate.name());
+    }
     audit.append(
         AuditKind.GUARDRAIL_CREATED, operator, candidate.name(), null, describe(candidate));
     Log.infof("guardrail %s created by %s", candidate.name(), operator);

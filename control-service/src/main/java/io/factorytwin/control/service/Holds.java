@@ -6,6 +6,7 @@ import io.factorytwin.control.model.GuardrailRecord;
 import io.factorytwin.control.model.HoldRecord;
 import io.factorytwin.control.repository.ActionStore;
 import io.factorytwin.control.repository.HoldStore;
+import io.factorytwin.control.repository.RequestStore;
 import io.factorytwin.control.twin.TwinGateway;
 import io.factorytwin.control.twin.TwinGateway.PointInfo;
 import io.factorytwin.support.error.EtagMismatchException;
@@ -34,6 +35,7 @@ import java.util.UUID;
 public class Holds {
 
   private final HoldStore store;
+  private final RequestStore requests;
   private final ActionStore actions;
   private final Guardrails guardrails;
   private final TwinGateway twin;
@@ -41,11 +43,13 @@ public class Holds {
 
   Holds(
       HoldStore store,
+      RequestStore requests,
       ActionStore actions,
       Guardrails guardrails,
       TwinGateway twin,
       AuditTrail audit) {
     this.store = store;
+    this.requests = requests;
     this.actions = actions;
     this.guardrails = guardrails;
     this.twin = twin;
@@ -58,7 +62,17 @@ public class Holds {
    * @param holdId the id, or empty for a generated one
    */
   public HoldRecord create(
-      String holdId, String point, double value, String unit, String reason, String operator) {
+      String holdId,
+      String point,
+      double value,
+      String unit,
+      String reason,
+      String operator,
+      String requestId) {
+    String earlier = Requests.earlier(requests, operator, "CreateHold", requestId);
+    if (earlier != null) {
+      return get(earlier.substring("holds/".length()));
+    }
     List<FieldViolation> violations = new ArrayList<>();
     String id = holdId.isEmpty() ? UUID.randomUUID().toString() : holdId;
     if (!holdId.isEmpty() && !Names.ID.matcher(holdId).matches()) {
@@ -152,6 +166,9 @@ public class Holds {
         .run(
             () -> {
               store.insert(hold);
+              if (!requestId.isEmpty()) {
+                requests.insert(operator, "CreateHold", requestId, hold.name());
+              }
               audit.append(
                   AuditKind.HOLD_CREATED, operator, hold.name(), facilityTime, describe(hold));
               for (String older : actions.supersede(point, "", hold.name(), now)) {
