@@ -36,6 +36,8 @@ import io.factorytwin.control.v1.UpdateAgentRequest;
 import io.factorytwin.control.v1.VerifyAuditRequest;
 import io.factorytwin.control.v1.VerifyAuditResponse;
 import io.factorytwin.control.v1.Violation;
+import io.factorytwin.control.v1.WatchActionsRequest;
+import io.factorytwin.control.v1.WatchActionsResponse;
 import io.factorytwin.testing.GrpcClients;
 import io.factorytwin.testing.PostgresDatabase;
 import io.factorytwin.testing.StatusDetails;
@@ -546,6 +548,56 @@ class ProposeSetpointTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  @Order(18)
+  void watchActions_streamsChangesAfterSequence() throws Exception {
+    long head = operator.verifyAudit(VerifyAuditRequest.getDefaultInstance()).getHeadSequence();
+    java.util.concurrent.BlockingQueue<WatchActionsResponse> received =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    io.grpc.Context.CancellableContext watch = io.grpc.Context.current().withCancellation();
+    watch.run(
+        () ->
+            ControlServiceGrpc.newStub(channel)
+                .withCallCredentials(GrpcClients.bearer(TestKeys.token("viewer", "reader")))
+                .watchActions(
+                    WatchActionsRequest.newBuilder().setAfterSequence(head).build(),
+                    new StreamObserver<>() {
+                      @Override
+                      public void onNext(WatchActionsResponse message) {
+                        received.add(message);
+                      }
+
+                      @Override
+                      public void onError(Throwable failure) {}
+
+                      @Override
+                      public void onCompleted() {}
+                    }));
+    try {
+      String name = agent.proposeSetpoint(proposal(SUPPLY_SP, 50, "C")).getAction().getName();
+
+      WatchActionsResponse message = received.poll(10, TimeUnit.SECONDS);
+
+      assertThat(message).isNotNull();
+      assertThat(message.getSequence()).isGreaterThan(head);
+      assertThat(message.getAction().getName()).isEqualTo(name);
+      assertThat(message.getAction().getOutcome()).isEqualTo(Action.Outcome.OUTCOME_REJECTED);
+    } finally {
+      watch.cancel(null);
+    }
+
+    StatusRuntimeException beyond =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                operator
+                    .watchActions(
+                        WatchActionsRequest.newBuilder().setAfterSequence(head + 1000).build())
+                    .hasNext());
+    assertThat(beyond.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+    assertThat(StatusDetails.reason(beyond)).isEqualTo("RESUME_TOKEN_EXPIRED");
   }
 
   @Test

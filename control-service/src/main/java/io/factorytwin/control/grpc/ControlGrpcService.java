@@ -1,5 +1,7 @@
 package io.factorytwin.control.grpc;
 
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
 import io.factorytwin.control.audit.AuditEntryRecord;
 import io.factorytwin.control.audit.AuditTrail;
 import io.factorytwin.control.audit.AuditVerifier;
@@ -55,10 +57,16 @@ import io.factorytwin.control.v1.UpdateAgentRequest;
 import io.factorytwin.control.v1.UpdateGuardrailRequest;
 import io.factorytwin.control.v1.VerifyAuditRequest;
 import io.factorytwin.control.v1.VerifyAuditResponse;
+import io.factorytwin.control.v1.WatchActionsRequest;
+import io.factorytwin.control.v1.WatchActionsResponse;
 import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.support.error.NotFoundException;
 import io.factorytwin.support.error.PermissionDeniedException;
 import io.factorytwin.support.grpc.Caller;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -87,6 +95,7 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   private final AuditTrail audit;
   private final AuditVerifier verifier;
   private final Decisions decisions;
+  private final ActionWatches watches;
 
   ControlGrpcService(
       Agents agents,
@@ -95,7 +104,8 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
       Holds holds,
       AuditTrail audit,
       AuditVerifier verifier,
-      Decisions decisions) {
+      Decisions decisions,
+      ActionWatches watches) {
     this.agents = agents;
     this.guardrails = guardrails;
     this.proposals = proposals;
@@ -103,6 +113,7 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
     this.audit = audit;
     this.verifier = verifier;
     this.decisions = decisions;
+    this.watches = watches;
   }
 
   @Override
@@ -323,6 +334,21 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   }
 
   @Override
+  public void watchActions(
+      WatchActionsRequest request, StreamObserver<WatchActionsResponse> response) {
+    Pages.rejectFilterAndOrder(request.getFilter(), "", "");
+    long head = audit.head().sequence();
+    long after = head;
+    if (request.hasAfterSequence()) {
+      after = request.getAfterSequence();
+      if (after > head || after < 0) {
+        throw resumeTokenExpired(after, head);
+      }
+    }
+    watches.start((ServerCallStreamObserver<WatchActionsResponse>) response, after);
+  }
+
+  @Override
   public void createHold(CreateHoldRequest request, StreamObserver<Hold> response) {
     HoldRecord hold =
         holds.create(
@@ -411,6 +437,26 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   public void verifyAudit(
       VerifyAuditRequest request, StreamObserver<VerifyAuditResponse> response) {
     reply(response, ControlMapper.verification(verifier.verify()));
+  }
+
+  private static StatusRuntimeException resumeTokenExpired(long after, long head) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Status.Code.OUT_OF_RANGE.value())
+            .setMessage(
+                "after_sequence "
+                    + after
+                    + " is beyond the newest audit entry "
+                    + head
+                    + "; start again without after_sequence")
+            .addDetails(
+                Any.pack(
+                    ErrorInfo.newBuilder()
+                        .setReason("RESUME_TOKEN_EXPIRED")
+                        .setDomain("control.factorytwin.io")
+                        .build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
   }
 
   private static String name(String name, String collection, String field) {

@@ -430,4 +430,9 @@ public class Proposals {
   public List<ActionRecord> page(Instant beforeCreateTime, String beforeId, int limit) {
     return actions.page(beforeCreateTime, beforeId, limit);
   }
+
+  /** Returns the action, or null when there is none. */
+  public ActionRecord find(String actionId) {
+    return actions.find(actionId);
+  }
 }
