@@ -202,12 +202,12 @@ public class GuardrailCheck {
   private void checkDewPoint(
       Context context, Interlock.DewPoint dew, double value, List<Violation> violations) {
     String input = dew.dewPointPoint().isEmpty() ? hallDewPoint(context) : dew.dewPointPoint();
-    String problem = inputProblem(context, input);
-    if (problem != null) {
-      violations.add(new Violation(Rule.DEW_POINT_INTERLOCK, input, problem));
+    InputValue reading = readInput(context, input);
+    if (reading.problem() != null) {
+      violations.add(new Violation(Rule.DEW_POINT_INTERLOCK, input, reading.problem()));
       return;
     }
-    double dewPointC = readValue(input, context);
+    double dewPointC = reading.value();
     double lowest = dewPointC + dew.marginK();
     if (value < lowest) {
       violations.add(
@@ -259,7 +259,8 @@ public class GuardrailCheck {
               "cannot estimate the flow of a setpoint in unit " + context.unit()));
       return;
     }
-    String problem = inputProblem(context, input);
+    InputValue reading = readInput(context, input);
+    String problem = reading.problem();
     Double speed = context.current().value();
     if (problem == null && (speed == null || speed <= 0)) {
       problem =
@@ -270,7 +271,7 @@ public class GuardrailCheck {
       return;
     }
     // Affinity law: flow is proportional to pump speed.
-    double estimatedLpm = readValue(input, context) * value / speed;
+    double estimatedLpm = reading.value() * value / speed;
     if (estimatedLpm < flow.minFlowLpm()) {
       violations.add(
           new Violation(
@@ -341,34 +342,40 @@ public class GuardrailCheck {
     return null;
   }
 
-  /** Returns why the input point cannot be used, or null when its value is present and fresh. */
-  private String inputProblem(Context context, String input) {
+  /**
+   * An interlock input: its value, or why it cannot be used.
+   *
+   * @param problem null when the value is present and fresh
+   */
+  private record InputValue(double value, String problem) {}
+
+  /** Reads an interlock input once and checks that its value is present and fresh. */
+  private InputValue readInput(Context context, String input) {
     Reading reading;
     try {
       reading = read(input);
     } catch (NotFoundException e) {
-      return input + " does not exist in the twin, so the interlock fails closed";
+      return new InputValue(
+          Double.NaN, input + " does not exist in the twin, so the interlock fails closed");
     }
     if (reading.value() == null || reading.facilityTime() == null) {
-      return input + " has no value yet, so the interlock fails closed";
+      return new InputValue(Double.NaN, input + " has no value yet, so the interlock fails closed");
     }
     if (context.facilityTime() != null
         && Duration.between(reading.facilityTime(), context.facilityTime()).compareTo(maxInputAge)
             > 0) {
-      return input
-          + " was last measured at "
-          + reading.facilityTime()
-          + ", more than "
-          + maxInputAge.toSeconds()
-          + " s of facility time before "
-          + context.facilityTime()
-          + ", so the interlock fails closed";
+      return new InputValue(
+          Double.NaN,
+          input
+              + " was last measured at "
+              + reading.facilityTime()
+              + ", more than "
+              + maxInputAge.toSeconds()
+              + " s of facility time before "
+              + context.facilityTime()
+              + ", so the interlock fails closed");
     }
-    return null;
-  }
-
-  private double readValue(String input, Context context) {
-    return read(input).value();
+    return new InputValue(reading.value(), null);
   }
 
   private Reading read(String input) {
