@@ -13,6 +13,7 @@ import io.factorytwin.control.model.Violation;
 import io.factorytwin.control.repository.ActionStore;
 import io.factorytwin.control.repository.AgentStore;
 import io.factorytwin.control.repository.HoldStore;
+import io.factorytwin.control.repository.PointLocks;
 import io.factorytwin.control.twin.TwinGateway;
 import io.factorytwin.control.twin.TwinGateway.PointInfo;
 import io.factorytwin.control.twin.TwinGateway.Reading;
@@ -39,10 +40,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ProposeSetpoint: the checks in the contract's order, the decision by the agent's mode, the
  * compare-and-set write to twin-service and the stored, audited action.
  *
- * <p>An accepted autonomous proposal is written to the twin before anything is stored, so an
- * unreachable twin leaves no action and no audit entry behind. The twin write's request_id and the
- * action id are derived from the agent and its request_id, so a retry after a lost response repeats
- * the same idempotent write and stores the action once.
+ * <p>An accepted autonomous proposal is written to the twin before anything is stored, and the
+ * action is stored in the transaction that holds the point's lock, so an unreachable twin leaves no
+ * action and no audit entry behind. The twin write's request_id and the action id are derived from
+ * the agent and its request_id, so a retry after a lost response repeats the same idempotent write
+ * and stores the action once.
  */
 @ApplicationScoped
 public class Proposals {
@@ -52,6 +54,7 @@ public class Proposals {
   private final AgentStore agents;
   private final ActionStore actions;
   private final HoldStore holds;
+  private final PointLocks pointLocks;
   private final Guardrails guardrails;
   private final GuardrailCheck check;
   private final TwinGateway twin;
@@ -62,6 +65,7 @@ public class Proposals {
       AgentStore agents,
       ActionStore actions,
       HoldStore holds,
+      PointLocks pointLocks,
       Guardrails guardrails,
       GuardrailCheck check,
       TwinGateway twin,
@@ -70,6 +74,7 @@ public class Proposals {
     this.agents = agents;
     this.actions = actions;
     this.holds = holds;
+    this.pointLocks = pointLocks;
     this.guardrails = guardrails;
     this.check = check;
     this.twin = twin;
@@ -82,13 +87,32 @@ public class Proposals {
     String twinName = checkShape(request);
     AgentRecord agent = checkAgent(caller, request);
 
-    if (!request.validateOnly()) {
-      ActionRecord earlier = actions.findByRequest(agent.id(), request.requestId());
-      if (earlier != null) {
-        return replay(earlier, request);
-      }
+    if (request.validateOnly()) {
+      return decide(agent, twinName, request);
     }
+    ActionRecord earlier = actions.findByRequest(agent.id(), request.requestId());
+    if (earlier != null) {
+      return replay(earlier, request);
+    }
+    // The point's row lock makes proposals for one point take turns across replicas, so each
+    // checks its rate of change against the value the one before applied.
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              pointLocks.lock(request.point());
+              ActionRecord stored = actions.findByRequest(agent.id(), request.requestId());
+              if (stored != null) {
+                return replay(stored, request);
+              }
+              return decide(agent, twinName, request);
+            });
+  }
 
+  /**
+   * Runs the well-formedness and guardrail checks, decides by the agent's mode, applies an accepted
+   * autonomous proposal to the twin and stores the action, unless the request is validate-only.
+   */
+  private ProposalResult decide(AgentRecord agent, String twinName, ProposalRequest request) {
     PointInfo point = checkWellFormed(request);
     Instant facilityTime = twin.facilityTime(twinName);
     Reading current = twin.latest(twinName, List.of(request.point())).getFirst();
@@ -300,7 +324,7 @@ public class Proposals {
   /** Stores the action and its audit entries in one transaction, superseding older actions. */
   private ProposalResult store(ActionRecord action, ProposalRequest request) {
     ProposalResult result =
-        QuarkusTransaction.requiringNew()
+        QuarkusTransaction.joiningExisting()
             .call(
                 () -> {
                   if (!actions.insert(action)) {
