@@ -15,6 +15,7 @@ import io.factorytwin.twin.v1.AcknowledgeInsightRequest;
 import io.factorytwin.twin.v1.BatchAck;
 import io.factorytwin.twin.v1.GetHistoryRequest;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
+import io.factorytwin.twin.v1.GetTwinRequest;
 import io.factorytwin.twin.v1.HistoryBucket;
 import io.factorytwin.twin.v1.IngestHeader;
 import io.factorytwin.twin.v1.IngestRejectReason;
@@ -220,6 +221,11 @@ class TelemetryGrpcTest {
     assertThat(latest.get(0).getFacilityTime().getSeconds()).isEqualTo((T0 + 1000) / 1000);
     assertThat(latest.get(1).getValue()).isEqualTo(31.2);
     assertThat(latest.get(2).hasValue()).isFalse();
+    Timestamp clock =
+        twin.reader
+            .getTwin(GetTwinRequest.newBuilder().setName("twins/" + twinId).build())
+            .getFacilityTime();
+    assertThat(clock.getSeconds()).isGreaterThanOrEqualTo((T0 + 1000) / 1000);
   }
 
   @Test

@@ -519,6 +519,8 @@ class TwinGraphGrpcTest {
     assertThat(applied.getPreviousValue()).isEqualTo(30.0);
     assertThat(applied.getVersion()).isEqualTo(2);
     assertThat(applied.getWriter()).isEqualTo("control-service");
+    assertThat(applied.hasRequestedFacilityTime()).isTrue();
+    assertThat(applied.hasFacilityTime()).as("no telemetry yet, so no facility clock").isFalse();
     assertThat(retried).isEqualTo(applied);
     assertThat(stale.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
     assertThat(StatusDetails.reason(stale)).isEqualTo("VERSION_MISMATCH");

@@ -602,7 +602,13 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   public void getTwin(GetTwinRequest request, StreamObserver<Twin> response) {
     String twinId = Names.twin(request.getName(), "name");
     TwinRow twin = twins.twin(twinId);
-    reply(response, TwinMapper.twin(twin, twins.revision(twinId, twin.activeRevision())));
+    Twin.Builder result =
+        TwinMapper.twin(twin, twins.revision(twinId, twin.activeRevision())).toBuilder();
+    Instant clock = facilityClock(twinId);
+    if (clock != null) {
+      result.setFacilityTime(TwinMapper.timestamp(clock));
+    }
+    reply(response, result.build());
   }
 
   @Override
@@ -1068,7 +1074,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
                   request.getRequestId(),
                   request.getAction(),
                   TwinMapper.instant(request.getFacilityTime()),
-                  null,
+                  facilityClock(name.twinId()),
                   Caller.current().subject()));
     } catch (SQLException e) {
       throw new DatabaseException(e);
@@ -1452,6 +1458,12 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
       }
       return new InMemoryPage<>(items, "");
     }
+  }
+
+  /** Returns the twin's facility clock, or null before its first telemetry sample. */
+  private Instant facilityClock(String twinId) {
+    long clock = states.facilityClock(twinId);
+    return clock == Long.MIN_VALUE ? null : Instant.ofEpochMilli(clock);
   }
 
   private static <T> void reply(StreamObserver<T> response, T message) {

@@ -118,4 +118,13 @@ public class LiveStates {
     LiveState state = states.get(graph.twinId());
     return state != null && state.graph() == graph ? state : null;
   }
+
+  /**
+   * Returns the twin's facility clock in epoch milliseconds: the latest facility time of any sample
+   * its live state accepted, or Long.MIN_VALUE before the first sample.
+   */
+  public long facilityClock(String twinId) {
+    LiveState state = states.get(twinId);
+    return state == null ? Long.MIN_VALUE : state.facilityClock();
+  }
 }

@@ -1,0 +1,124 @@
+package io.factorytwin.control.repository;
+
+import io.agroal.api.AgroalDataSource;
+import io.factorytwin.control.model.HoldRecord;
+import io.factorytwin.support.error.AlreadyExistsException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code hold} table. Writes join the caller's transaction. */
+@ApplicationScoped
+public class HoldStore {
+
+  private static final String COLUMNS =
+      "id, point, hold_value, unit, reason, state, previous_value, point_version, creator,"
+          + " releaser, version, create_time, release_time";
+
+  private final AgroalDataSource dataSource;
+
+  HoldStore(AgroalDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Inserts a new hold; ALREADY_EXISTS when the id is taken. */
+  public void insert(HoldRecord hold) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO hold ("
+                    + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, hold.id());
+      insert.setString(2, hold.point());
+      insert.setDouble(3, hold.value());
+      insert.setString(4, hold.unit());
+      insert.setString(5, hold.reason());
+      insert.setString(6, hold.active() ? "ACTIVE" : "RELEASED");
+      Sql.setDouble(insert, 7, hold.previousValue());
+      insert.setLong(8, hold.pointVersion());
+      insert.setString(9, hold.creator());
+      insert.setString(10, hold.releaser());
+      insert.setLong(11, hold.version());
+      Sql.setInstant(insert, 12, hold.createTime());
+      Sql.setInstant(insert, 13, hold.releaseTime());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      if (Sql.isUniqueViolation(e)) {
+        throw new AlreadyExistsException(hold.name());
+      }
+      throw new StorageException(e);
+    }
+  }
+
+  /** Releases an active hold at expectedVersion; returns false when it changed first. */
+  public boolean release(String id, long expectedVersion, String releaser, Instant releaseTime) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update =
+            connection.prepareStatement(
+                "UPDATE hold SET state = 'RELEASED', releaser = ?, release_time = ?,"
+                    + " version = version + 1 WHERE id = ? AND version = ? AND state = 'ACTIVE'")) {
+      update.setString(1, releaser);
+      Sql.setInstant(update, 2, releaseTime);
+      update.setString(3, id);
+      update.setLong(4, expectedVersion);
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  /** Returns the hold, or null. */
+  public HoldRecord find(String id) {
+    List<HoldRecord> found = query("WHERE id = ?", id, 1);
+    return found.isEmpty() ? null : found.getFirst();
+  }
+
+  /** Returns the active hold of the point, or null. */
+  public HoldRecord active(String point) {
+    List<HoldRecord> found = query("WHERE point = ? AND state = 'ACTIVE'", point, 1);
+    return found.isEmpty() ? null : found.getFirst();
+  }
+
+  /** Returns up to limit holds with an id after the given one, ordered by id. */
+  public List<HoldRecord> page(String afterId, int limit) {
+    return query("WHERE id > ? ORDER BY id", afterId, limit);
+  }
+
+  private List<HoldRecord> query(String where, String key, int limit) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement("SELECT " + COLUMNS + " FROM hold " + where + " LIMIT ?")) {
+      select.setString(1, key);
+      select.setInt(2, limit);
+      List<HoldRecord> holds = new ArrayList<>();
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          holds.add(
+              new HoldRecord(
+                  row.getString("id"),
+                  row.getString("point"),
+                  row.getDouble("hold_value"),
+                  row.getString("unit"),
+                  row.getString("reason"),
+                  "ACTIVE".equals(row.getString("state")),
+                  Sql.nullableDouble(row, "previous_value"),
+                  row.getLong("point_version"),
+                  row.getString("creator"),
+                  row.getString("releaser"),
+                  row.getLong("version"),
+                  Sql.instant(row, "create_time"),
+                  Sql.instant(row, "release_time")));
+        }
+      }
+      return holds;
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+}

@@ -1,0 +1,296 @@
+package io.factorytwin.control.twin;
+
+import com.google.protobuf.Timestamp;
+import io.factorytwin.support.error.EtagMismatchException;
+import io.factorytwin.support.error.InvalidArgumentException;
+import io.factorytwin.support.error.NotFoundException;
+import io.factorytwin.support.error.UnavailableException;
+import io.factorytwin.twin.v1.ApplySetpointRequest;
+import io.factorytwin.twin.v1.GetLatestValuesRequest;
+import io.factorytwin.twin.v1.GetPointRequest;
+import io.factorytwin.twin.v1.GetTwinRequest;
+import io.factorytwin.twin.v1.Point;
+import io.factorytwin.twin.v1.PointValue;
+import io.factorytwin.twin.v1.SetpointChange;
+import io.factorytwin.twin.v1.Twin;
+import io.factorytwin.twin.v1.TwinServiceGrpc;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The client of twin-service. One channel to {@code control.twin.address} is opened on first use.
+ * Every call carries the setpoint-writer token read from {@code control.twin.token-file} and the
+ * deadline {@code control.twin.deadline}. All calls used here are safe to repeat (reads, and
+ * ApplySetpoint, which is idempotent under its request_id), so a call that fails UNAVAILABLE or
+ * DEADLINE_EXCEEDED is tried up to {@code control.twin.attempts} times with a doubling backoff.
+ *
+ * <p>Failures become domain exceptions: an unreachable twin UNAVAILABLE (reason
+ * DEPENDENCY_UNAVAILABLE), an unknown point or twin NOT_FOUND, a stale point version ABORTED
+ * (reason VERSION_MISMATCH), a value outside the physical range INVALID_ARGUMENT.
+ */
+@ApplicationScoped
+public class TwinGateway {
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+
+  private final String address;
+  private final Path tokenFile;
+  private final Duration deadline;
+  private final int attempts;
+  private ManagedChannel channel;
+
+  TwinGateway(
+      @ConfigProperty(name = "control.twin.address") String address,
+      @ConfigProperty(name = "control.twin.token-file") Path tokenFile,
+      @ConfigProperty(name = "control.twin.deadline") Duration deadline,
+      @ConfigProperty(name = "control.twin.attempts") int attempts) {
+    this.address = address;
+    this.tokenFile = tokenFile;
+    this.deadline = deadline;
+    this.attempts = Math.max(1, attempts);
+  }
+
+  /** A point as the twin describes it. */
+  public record PointInfo(
+      String name, String node, boolean setpoint, String unit, long version, Double defaultValue) {}
+
+  /**
+   * The latest value of a point.
+   *
+   * @param value null when the point has no value yet
+   * @param facilityTime when it was measured (sensors) or applied (setpoints); null when unknown
+   */
+  public record Reading(String point, Double value, Instant facilityTime, long version) {}
+
+  /** A setpoint write that the twin accepted. */
+  public record AppliedChange(
+      double value, double previousValue, long version, Instant applyTime) {}
+
+  /** Returns the point; NOT_FOUND when it does not exist in the twin's active revision. */
+  public PointInfo point(String name) {
+    Point point =
+        call(
+            "GetPoint",
+            name,
+            stub -> stub.getPoint(GetPointRequest.newBuilder().setName(name).build()));
+    return new PointInfo(
+        point.getName(),
+        point.getNode(),
+        point.getKind() == Point.Kind.KIND_SETPOINT,
+        point.getUnit(),
+        point.getVersion(),
+        point.hasDefaultValue() ? point.getDefaultValue() : null);
+  }
+
+  /** Returns the twin's facility clock, or null before its first telemetry sample. */
+  public Instant facilityTime(String twin) {
+    Twin result =
+        call(
+            "GetTwin",
+            twin,
+            stub -> stub.getTwin(GetTwinRequest.newBuilder().setName(twin).build()));
+    return result.hasFacilityTime() ? instant(result.getFacilityTime()) : null;
+  }
+
+  /** Returns the latest values of the points of one twin, in request order. */
+  public List<Reading> latest(String twin, List<String> points) {
+    List<PointValue> values =
+        call(
+                "GetLatestValues",
+                points.isEmpty() ? twin : points.getFirst(),
+                stub ->
+                    stub.getLatestValues(
+                        GetLatestValuesRequest.newBuilder()
+                            .setParent(twin)
+                            .addAllPoints(points)
+                            .build()))
+            .getValuesList();
+    List<Reading> readings = new ArrayList<>(values.size());
+    for (PointValue value : values) {
+      readings.add(
+          new Reading(
+              value.getPoint(),
+              value.hasValue() ? value.getValue() : null,
+              value.hasFacilityTime() ? instant(value.getFacilityTime()) : null,
+              value.getVersion()));
+    }
+    return readings;
+  }
+
+  /**
+   * Writes a setpoint with compare-and-set on the point's version.
+   *
+   * @param requestId the idempotency key; a retry with it returns the first change
+   * @param facilityTime the twin's facility clock when the change was decided
+   * @param action the action behind the change, {@code actions/{action}} or {@code holds/{hold}}
+   */
+  public AppliedChange apply(
+      String point,
+      double value,
+      long expectedVersion,
+      String requestId,
+      Instant facilityTime,
+      String action) {
+    ApplySetpointRequest request =
+        ApplySetpointRequest.newBuilder()
+            .setPoint(point)
+            .setValue(value)
+            .setExpectedVersion(expectedVersion)
+            .setRequestId(requestId)
+            .setFacilityTime(timestamp(facilityTime))
+            .setAction(action)
+            .build();
+    SetpointChange change = call("ApplySetpoint", point, stub -> stub.applySetpoint(request));
+    Log.infof(
+        "applied %s = %s to twin-service for %s (version %d)",
+        point, change.getValue(), action, change.getVersion());
+    return new AppliedChange(
+        change.getValue(),
+        change.getPreviousValue(),
+        change.getVersion(),
+        change.hasApplyTime() ? instant(change.getApplyTime()) : Instant.now());
+  }
+
+  private <T> T call(
+      String method, String resource, Function<TwinServiceGrpc.TwinServiceBlockingStub, T> body) {
+    CallCredentials credentials = bearer(readToken());
+    Duration backoff = FIRST_BACKOFF;
+    for (int attempt = 1; ; attempt++) {
+      TwinServiceGrpc.TwinServiceBlockingStub stub =
+          TwinServiceGrpc.newBlockingStub(channel())
+              .withCallCredentials(credentials)
+              .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        return body.apply(stub);
+      } catch (StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        boolean transientFailure =
+            code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+        if (transientFailure && attempt < attempts) {
+          Log.warnf(
+              "twin-service %s for %s failed with %s (attempt %d of %d); retrying in %d ms",
+              method, resource, code, attempt, attempts, backoff.toMillis());
+          sleep(backoff);
+          backoff = backoff.multipliedBy(2);
+          continue;
+        }
+        throw translate(method, resource, e);
+      }
+    }
+  }
+
+  private RuntimeException translate(String method, String resource, StatusRuntimeException e) {
+    String description = e.getStatus().getDescription();
+    return switch (e.getStatus().getCode()) {
+      case UNAVAILABLE,
+          DEADLINE_EXCEEDED,
+          UNAUTHENTICATED,
+          PERMISSION_DENIED,
+          RESOURCE_EXHAUSTED -> {
+        Log.warnf("twin-service %s for %s failed: %s", method, resource, e.getStatus());
+        yield new UnavailableException(
+            "twin-service",
+            "twin-service at "
+                + address
+                + " could not be reached or refused control-service ("
+                + e.getStatus().getCode()
+                + "); retry with the same request_id");
+      }
+      case NOT_FOUND -> new NotFoundException(resource);
+      case ABORTED ->
+          new EtagMismatchException(
+              "VERSION_MISMATCH",
+              resource,
+              resource + " changed during the call; read the point and propose again");
+      case INVALID_ARGUMENT ->
+          new InvalidArgumentException("value", "twin-service rejected the value: " + description);
+      default -> e;
+    };
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+    }
+  }
+
+  private synchronized ManagedChannel channel() {
+    if (channel == null) {
+      channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+      Log.infof("writing setpoints to twin-service at %s", address);
+    }
+    return channel;
+  }
+
+  private String readToken() {
+    try {
+      String token = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
+      if (token.isEmpty()) {
+        throw new IOException("the file is empty");
+      }
+      return token;
+    } catch (IOException e) {
+      Log.errorf(
+          "cannot read the setpoint-writer token %s: %s", tokenFile.toAbsolutePath(), e.toString());
+      throw new UnavailableException(
+          "twin-service",
+          "control-service has no setpoint-writer token for twin-service at "
+              + tokenFile.toAbsolutePath()
+              + "; run 'bin/factoryctl dev init' or set control.twin.token-file");
+    }
+  }
+
+  private static CallCredentials bearer(String token) {
+    return new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(
+          RequestInfo requestInfo, Executor executor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + token);
+        applier.apply(headers);
+      }
+    };
+  }
+
+  static Instant instant(Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
+
+  static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  @PreDestroy
+  synchronized void close() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,296 @@
+package io.factorytwin.control;
+
+import io.factorytwin.common.v1.Connection;
+import io.factorytwin.common.v1.EquipmentClass;
+import io.factorytwin.common.v1.EquipmentSpec;
+import io.factorytwin.common.v1.Hall;
+import io.factorytwin.common.v1.OperatingSetpoints;
+import io.factorytwin.common.v1.Placement;
+import io.factorytwin.common.v1.PortDomain;
+import io.factorytwin.common.v1.PortSpec;
+import io.factorytwin.common.v1.Row;
+import io.factorytwin.common.v1.Site;
+import io.factorytwin.testing.GrpcClients;
+import io.factorytwin.testing.TestKeys;
+import io.factorytwin.twin.v1.ApplyDesignCommit;
+import io.factorytwin.twin.v1.ApplyDesignHeader;
+import io.factorytwin.twin.v1.ApplyDesignRequest;
+import io.factorytwin.twin.v1.ApplyDesignResponse;
+import io.factorytwin.twin.v1.DesignChunk;
+import io.factorytwin.twin.v1.DesignPart;
+import io.factorytwin.twin.v1.TwinServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Starts the built twin-service jar (twin-service/target/quarkus-app, the H2 build) as its own
+ * process on a free loopback port, in a temporary working directory, trusting the test keys. It
+ * builds the twin {@value #TWIN_ID}: one hall with a dew point sensor, one row, one CDU and two
+ * racks. control-service gets the twin's address, a setpoint-writer token file and a fresh
+ * checkpoint directory. The process is killed when the tests end.
+ *
+ * <p>Build the jar first: {@code ./mvnw install -DskipTests -pl
+ * proto,service-support,test-support,twin-service}.
+ */
+public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
+
+  static final String TWIN_ID = "control-test";
+  static final String TWIN = "twins/" + TWIN_ID;
+  static final String CDU = "hall-1.row-01.cdu-1";
+
+  private static final Path JAR =
+      Path.of("..", "twin-service", "target", "quarkus-app", "quarkus-run.jar");
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+  private Path work;
+  private Process process;
+
+  @Override
+  public Map<String, String> start() {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(
+          "twin-service jar "
+              + JAR.toAbsolutePath()
+              + " not found; build it with ./mvnw install -DskipTests"
+              + " -pl proto,service-support,test-support,twin-service");
+    }
+    try {
+      work = Files.createTempDirectory("control-test-twin");
+      Path token = work.resolve("setpoint-writer.jwt");
+      Files.writeString(token, TestKeys.token("control-service", "setpoint-writer"));
+      int port = freePort();
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx384m",
+                  "-jar",
+                  JAR.toAbsolutePath().toString())
+              .directory(work.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("twin.log").toFile());
+      builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+      builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+      builder
+          .environment()
+          .put(
+              "FACTORYTWIN_JWT_PUBLIC_KEY",
+              Path.of("target", "test-jwt", "public.pem").toAbsolutePath().toString());
+      builder.environment().put("FACTORYTWIN_JWT_ISSUER", TestKeys.ISSUER);
+      process = builder.start();
+      awaitReady(port);
+      buildTwin(port);
+      return Map.of(
+          "control.twin.address", "127.0.0.1:" + port,
+          "control.twin.token-file", token.toString(),
+          "control.audit.checkpoint-dir", work.resolve("checkpoints").toString(),
+          "control.audit.checkpoint-key-file", work.resolve("checkpoint.key").toString(),
+          "test.twin.port", Integer.toString(port),
+          "test.twin.pid", Long.toString(process.pid()));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start twin-service", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting twin-service", e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (process != null) {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (work != null) {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException e) {
+        // A leftover temporary directory does no harm.
+      }
+    }
+  }
+
+  private void awaitReady(int port) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "twin-service exited; see " + work.resolve("twin.log") + ":\n" + log());
+      }
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(
+        "twin-service was not ready within " + READY_TIMEOUT.toSeconds() + " s:\n" + log());
+  }
+
+  private String log() {
+    try {
+      return Files.readString(work.resolve("twin.log"));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  /** Builds a hall of one row: a CDU of 1,350 kW feeding two GB200 NVL72 racks. */
+  private static void buildTwin(int port) throws InterruptedException {
+    PortSpec supply =
+        PortSpec.newBuilder()
+            .setId("tcs-supply")
+            .setDomain(PortDomain.PORT_DOMAIN_TCS_SUPPLY)
+            .build();
+    PortSpec ret =
+        PortSpec.newBuilder()
+            .setId("tcs-return")
+            .setDomain(PortDomain.PORT_DOMAIN_TCS_RETURN)
+            .build();
+    // Ratings as in examples/catalog.yaml, where each number carries its source.
+    List<DesignPart> parts =
+        List.of(
+            DesignPart.newBuilder()
+                .setPartRevision("parts/gb200-nvl72/revisions/a")
+                .setEquipmentClass(EquipmentClass.EQUIPMENT_CLASS_RACK_SYSTEM)
+                .setSpec(
+                    EquipmentSpec.newBuilder()
+                        .setRatedPowerKw(132)
+                        .setDesignPowerKw(120)
+                        .setHeatToLiquidFraction(0.9))
+                .addPorts(supply)
+                .addPorts(ret)
+                .build(),
+            DesignPart.newBuilder()
+                .setPartRevision("parts/cdu-1350/revisions/a")
+                .setEquipmentClass(EquipmentClass.EQUIPMENT_CLASS_CDU)
+                .setSpec(
+                    EquipmentSpec.newBuilder()
+                        .setCoolingCapacityKw(1350)
+                        .setSupplyTemperatureMaxC(45))
+                .addPorts(supply)
+                .addPorts(ret)
+                .build());
+    List<Placement> placements =
+        List.of(
+            Placement.newBuilder().setId(CDU).setPartRevision("parts/cdu-1350/revisions/a").build(),
+            Placement.newBuilder()
+                .setId("hall-1.row-01.rack-01")
+                .setPartRevision("parts/gb200-nvl72/revisions/a")
+                .build(),
+            Placement.newBuilder()
+                .setId("hall-1.row-01.rack-02")
+                .setPartRevision("parts/gb200-nvl72/revisions/a")
+                .build());
+    DesignChunk.Builder chunk =
+        DesignChunk.newBuilder()
+            .setSequence(1)
+            .addAllParts(parts)
+            .addHalls(Hall.newBuilder().setId("hall-1"))
+            .addRows(Row.newBuilder().setId("hall-1.row-01"))
+            .addAllPlacements(placements)
+            .setSite(Site.newBuilder().setDisplayName("control test site"))
+            .setSetpoints(
+                OperatingSetpoints.newBuilder()
+                    .setTcsSupplyTemperatureC(30)
+                    .setTcsPumpSpeedPercent(70));
+    for (String rack : List.of("rack-01", "rack-02")) {
+      chunk.addConnections(
+          Connection.newBuilder()
+              .setId("s-" + rack)
+              .setSourcePlacement(CDU)
+              .setSourcePort("tcs-supply")
+              .setTargetPlacement("hall-1.row-01." + rack)
+              .setTargetPort("tcs-supply"));
+      chunk.addConnections(
+          Connection.newBuilder()
+              .setId("r-" + rack)
+              .setSourcePlacement("hall-1.row-01." + rack)
+              .setSourcePort("tcs-return")
+              .setTargetPlacement(CDU)
+              .setTargetPort("tcs-return"));
+    }
+    ManagedChannel channel = GrpcClients.channel(port);
+    try {
+      CompletableFuture<ApplyDesignResponse> result = new CompletableFuture<>();
+      StreamObserver<ApplyDesignRequest> requests =
+          TwinServiceGrpc.newStub(channel)
+              .withCallCredentials(GrpcClients.bearer(TestKeys.token("lifecycle", "publisher")))
+              .withDeadlineAfter(60, TimeUnit.SECONDS)
+              .applyDesign(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(ApplyDesignResponse response) {
+                      result.complete(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                      result.completeExceptionally(failure);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                  });
+      requests.onNext(
+          ApplyDesignRequest.newBuilder()
+              .setHeader(
+                  ApplyDesignHeader.newBuilder()
+                      .setTwinId(TWIN_ID)
+                      .setDesign("designs/control-test")
+                      .setDesignRevision("designs/control-test/revisions/a")
+                      .setActivate(true)
+                      .setPartCount(parts.size())
+                      .setPlacementCount(placements.size())
+                      .setConnectionCount(4)
+                      .setRedundancyGroupCount(0))
+              .build());
+      requests.onNext(ApplyDesignRequest.newBuilder().setChunk(chunk).build());
+      requests.onNext(
+          ApplyDesignRequest.newBuilder()
+              .setCommit(ApplyDesignCommit.newBuilder().setChunkCount(1))
+              .build());
+      requests.onCompleted();
+      result.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("building the test twin failed", e);
+    } finally {
+      GrpcClients.close(channel);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
