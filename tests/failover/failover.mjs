@@ -26,7 +26,8 @@ const definition = protoLoader.loadSync(
 const { TwinService } = grpc.loadPackageDefinition(definition).factorytwin.twin.v1;
 const client = new TwinService(address, grpc.credentials.createInsecure());
 const twin = `twins/${twinId}`;
-const T0 = 1_780_272_000_000;
+// Midnight UTC yesterday: a minute boundary within the first-sample window of the twin.
+const T0 = (Math.floor(Date.now() / 86_400_000) - 1) * 86_400_000;
 const POWER = 'hall-1.row-01.rack-01.rack-power';
 const SETPOINT = `${twin}/points/hall-1.row-01.cdu-1.liquid-temperature-sp.secondary-supply`;
 

@@ -113,7 +113,8 @@ function ingest(client, messages) {
   });
 }
 
-const T0 = 1_780_272_000_000; // 2026-06-01T00:00:00Z, a minute boundary
+// Midnight UTC yesterday: a minute boundary within the first-sample window of the twin.
+const T0 = (Math.floor(Date.now() / 86_400_000) - 1) * 86_400_000;
 
 test('twin: telemetry streams in, Watch sees it, and latest values and roll-ups come back', async () => {
   const client = new TwinService(address, grpc.credentials.createInsecure());

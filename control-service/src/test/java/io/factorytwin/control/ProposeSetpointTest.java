@@ -92,8 +92,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProposeSetpointTest {
 
-  /** 2026-06-01T00:00:00Z in milliseconds, a minute boundary. */
-  static final long T0_MS = 1_780_272_000_000L;
+  /** Midnight UTC yesterday: a minute boundary within the twin's first-sample window. */
+  static final long T0_MS = (System.currentTimeMillis() / 86_400_000L - 1) * 86_400_000L;
 
   static final String SUPPLY_SP =
       TWIN + "/points/" + CDU + ".liquid-temperature-sp.secondary-supply";

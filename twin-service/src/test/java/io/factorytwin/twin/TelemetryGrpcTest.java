@@ -53,8 +53,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestKeys.class)
 class TelemetryGrpcTest {
 
-  /** 2026-06-01T00:00:00Z in epoch milliseconds, a minute boundary. */
-  private static final long T0 = 1_780_272_000_000L;
+  /** Midnight UTC yesterday: a minute boundary within the first-sample window of the twin. */
+  private static final long T0 = (System.currentTimeMillis() / 86_400_000L - 1) * 86_400_000L;
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
@@ -641,6 +641,30 @@ class TelemetryGrpcTest {
         .filteredOn(insight -> insight.getRule().equals("pue-above-expected"))
         .singleElement()
         .satisfies(insight -> assertThat(insight.getPoint()).endsWith("/points/site.pue"));
+  }
+
+  @Test
+  void ingest_aFirstSampleFarFromTheWallClock_isRejected_andSetsNoClock() throws Exception {
+    String twinId = newTwin();
+    BatchAck ack;
+    try (Stream stream = new Stream()) {
+      stream.requests.onNext(header(twinId));
+      stream.send(register(Map.of(1, RACK_POWER)));
+      // 2100-01-01: accepted, it would make every real sample after it stale.
+      ack =
+          ((IngestResponse)
+                  stream.send(
+                      batch(1, new int[] {1}, new double[] {10}, new long[] {4_102_444_800_000L})))
+              .getBatchAck();
+    }
+    io.factorytwin.twin.v1.Twin read =
+        twin.reader.getTwin(
+            io.factorytwin.twin.v1.GetTwinRequest.newBuilder().setName("twins/" + twinId).build());
+
+    assertThat(ack.getAcceptedCount()).isZero();
+    assertThat(ack.getRejectCounts(0).getReason())
+        .isEqualTo(IngestRejectReason.INGEST_REJECT_REASON_TOO_FAR_AHEAD);
+    assertThat(read.hasFacilityTime()).isFalse();
   }
 
   @Test

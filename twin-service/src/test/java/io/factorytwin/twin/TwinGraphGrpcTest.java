@@ -564,6 +564,78 @@ class TwinGraphGrpcTest {
         .isEqualTo(1);
   }
 
+  private StatusRuntimeException applyFails(HallDesign design, String twinId) {
+    return catchThrowableOfType(
+        StatusRuntimeException.class,
+        () -> twin.apply(design.stream(twinId, "designs/d/revisions/a", 10_000, false), true));
+  }
+
+  @Test
+  void applyDesign_duplicateConnectionsBadSpecsAndWrongContainers_areRejected() {
+    String twinId = newTwinId();
+    HallDesign duplicate = HallDesign.of(1);
+    duplicate.connections.add(duplicate.connections.get(0));
+    HallDesign negative = HallDesign.of(1);
+    negative.parts.set(
+        0,
+        negative.parts.get(0).toBuilder()
+            .setSpec(negative.parts.get(0).getSpec().toBuilder().setDesignPowerKw(-5))
+            .build());
+    HallDesign nan = HallDesign.of(1);
+    nan.parts.set(
+        1,
+        nan.parts.get(1).toBuilder()
+            .setSpec(nan.parts.get(1).getSpec().toBuilder().setCoolingCapacityKw(Double.NaN))
+            .build());
+    HallDesign container = HallDesign.of(1);
+    container.placements.add(
+        Placement.newBuilder()
+            .setId("zz-1")
+            .setContainer("nowhere")
+            .setPartRevision(HallDesign.CDU)
+            .build());
+
+    assertThat(StatusDetails.fields(applyFails(duplicate, twinId)))
+        .singleElement()
+        .satisfies(field -> assertThat(field).endsWith(".id"));
+    assertThat(StatusDetails.fields(applyFails(negative, twinId)))
+        .containsExactly("chunks[1].parts[0].spec.design_power_kw");
+    assertThat(StatusDetails.fields(applyFails(nan, twinId)))
+        .containsExactly("chunks[1].parts[1].spec.cooling_capacity_kw");
+    assertThat(StatusDetails.fields(applyFails(container, twinId)))
+        .singleElement()
+        .satisfies(field -> assertThat(field).endsWith(".container"));
+    assertNoTwin(twinId);
+  }
+
+  @Test
+  void listNodes_deepNestingUnknownEnumsAndForeignTokens_areInvalid() {
+    String twinId = referenceHall();
+    String other = referenceHall();
+    String deep = "(".repeat(200) + "parent = \"a\"" + ")".repeat(200);
+    String token =
+        twin.reader
+            .listNodes(
+                ListNodesRequest.newBuilder().setParent("twins/" + twinId).setPageSize(1).build())
+            .getNextPageToken();
+
+    for (ListNodesRequest request :
+        List.of(
+            ListNodesRequest.newBuilder().setParent("twins/" + twinId).setFilter(deep).build(),
+            ListNodesRequest.newBuilder()
+                .setParent("twins/" + twinId)
+                .setFilter("equipment_class = NOT_AN_ENUM")
+                .build(),
+            ListNodesRequest.newBuilder()
+                .setParent("twins/" + other)
+                .setPageToken(token)
+                .build())) {
+      StatusRuntimeException failure =
+          catchThrowableOfType(StatusRuntimeException.class, () -> twin.reader.listNodes(request));
+      assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+  }
+
   private void assertNoTwin(String twinId) {
     assertThatThrownBy(
             () ->

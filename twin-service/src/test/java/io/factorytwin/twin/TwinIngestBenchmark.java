@@ -55,7 +55,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestKeys.class)
 class TwinIngestBenchmark {
 
-  private static final long T0 = 1_780_272_000_000L;
+  /** Midnight UTC yesterday: a minute boundary within the first-sample window of the twin. */
+  private static final long T0 = (System.currentTimeMillis() / 86_400_000L - 1) * 86_400_000L;
+
   private static final int BATCH = 50_000;
   private static final int IN_FLIGHT = 4;
 

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestKeys.class)
 class TwinUsdExportTest {
 
-  private static final long T0 = 1_780_272_000_000L;
+  /** Midnight UTC yesterday: a minute boundary within the first-sample window of the twin. */
+  private static final long T0 = (System.currentTimeMillis() / 86_400_000L - 1) * 86_400_000L;
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
@@ -125,6 +126,19 @@ class TwinUsdExportTest {
         .contains(": 112.5,")
         .contains(
             "rel factorytwin:feedsPowerPathA = [</Site/hall_1/row_01/rack_01>, </Site/hall_1/row_01/rack_02>");
+    StatusRuntimeException huge =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                export(
+                    ExportTwinUsdRequest.newBuilder()
+                        .setName("twins/" + twinId)
+                        .setResumeOffset(-1L)
+                        .build()));
     assertThat(pastTheEnd.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+    assertThat(io.factorytwin.testing.StatusDetails.reason(pastTheEnd))
+        .isEqualTo("RESUME_TOKEN_EXPIRED");
+    // 2^64 - 1, read by Java as -1.
+    assertThat(huge.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
   }
 }

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestKeys.class)
 class WatchGrpcTest {
 
-  private static final long T0 = 1_780_272_000_000L;
+  /** Midnight UTC yesterday: a minute boundary within the first-sample window of the twin. */
+  private static final long T0 = (System.currentTimeMillis() / 86_400_000L - 1) * 86_400_000L;
+
   private static final String RACK_POWER = "hall-1.row-01.rack-01.rack-power";
   private static final String CDU_SETPOINT =
       "hall-1.row-01.cdu-1.liquid-temperature-sp.secondary-supply";

@@ -132,6 +132,7 @@ public final class GraphBuilder {
             || EquipmentClass.forNumber(part.getEquipmentClassValue()) == null) {
           violation(at + ".parts[" + i + "].equipment_class", "required: a known equipment class");
         }
+        specViolations(part.getSpec(), at + ".parts[" + i + "].spec");
         if (partIndex.putIfAbsent(part.getPartRevision(), partList.size()) != null) {
           violation(at + ".parts[" + i + "].part_revision", "duplicate " + part.getPartRevision());
         } else {
@@ -193,6 +194,13 @@ public final class GraphBuilder {
       for (int i = 0; i < chunk.getPlacementsCount(); i++) {
         Placement placement = chunk.getPlacements(i);
         String field = at + ".placements[" + i + "]";
+        String id = placement.getId();
+        String derived = id.lastIndexOf('.') < 0 ? "" : id.substring(0, id.lastIndexOf('.'));
+        if (!placement.getContainer().isEmpty() && !placement.getContainer().equals(derived)) {
+          violation(
+              field + ".container",
+              "is derived from the id and must be '" + derived + "' or empty");
+        }
         Integer part = partIndex.get(placement.getPartRevision());
         if (part == null) {
           violation(
@@ -289,6 +297,17 @@ public final class GraphBuilder {
       }
     }
 
+    java.util.Set<String> connectionIds = new java.util.HashSet<>();
+    for (DesignChunk chunk : chunks) {
+      for (int i = 0; i < chunk.getConnectionsCount(); i++) {
+        String id = chunk.getConnections(i).getId();
+        if (!id.isEmpty() && !connectionIds.add(id)) {
+          violation(
+              "chunks[" + chunk.getSequence() + "].connections[" + i + "].id",
+              "duplicate connection id '" + id + "'; an element appears once in the stream");
+        }
+      }
+    }
     EdgeList edges = new EdgeList(nodes * 2);
     for (int n = 1; n < nodes; n++) {
       edges.add(parents[n], n, EdgeKind.EDGE_KIND_CONTAINS, null, null, null);
@@ -469,6 +488,34 @@ public final class GraphBuilder {
         }
       }
       default -> violation(field, "its ports have no domain");
+    }
+  }
+
+  /** Power, capacity and flow figures must be finite and not negative; fractions within [0, 1]. */
+  private void specViolations(io.factorytwin.common.v1.EquipmentSpec spec, String field) {
+    nonNegative(spec.hasRatedPowerKw(), spec.getRatedPowerKw(), field + ".rated_power_kw");
+    nonNegative(spec.hasDesignPowerKw(), spec.getDesignPowerKw(), field + ".design_power_kw");
+    nonNegative(
+        spec.hasCoolingCapacityKw(), spec.getCoolingCapacityKw(), field + ".cooling_capacity_kw");
+    nonNegative(
+        spec.hasCoolantFlowLpmPerKw(),
+        spec.getCoolantFlowLpmPerKw(),
+        field + ".coolant_flow_lpm_per_kw");
+    if (spec.hasHeatToLiquidFraction()
+        && !(spec.getHeatToLiquidFraction() >= 0 && spec.getHeatToLiquidFraction() <= 1)) {
+      violation(field + ".heat_to_liquid_fraction", "must lie in [0, 1]");
+    }
+    for (String temperature : List.of("supply_temperature_min_c", "supply_temperature_max_c")) {
+      var descriptor = spec.getDescriptorForType().findFieldByName(temperature);
+      if (spec.hasField(descriptor) && !Double.isFinite((Double) spec.getField(descriptor))) {
+        violation(field + "." + temperature, "must be finite");
+      }
+    }
+  }
+
+  private void nonNegative(boolean present, double value, String field) {
+    if (present && !(Double.isFinite(value) && value >= 0)) {
+      violation(field, "must be finite and not negative");
     }
   }
 

@@ -210,7 +210,13 @@ final class DesignUpload implements StreamObserver<ApplyDesignRequest> {
   private void fail(RuntimeException failure) {
     closed = true;
     chunks.clear();
-    response.onError(ErrorTable.toStatus(failure, errorDomain));
+    try {
+      response.onError(ErrorTable.toStatus(failure, errorDomain));
+    } catch (IllegalStateException alreadyClosed) {
+      // gRPC ended the call first, for example on a message over the size limit; the client
+      // has its status already.
+      Log.debugf("ApplyDesign stream already closed: %s", alreadyClosed.getMessage());
+    }
   }
 
   private static InvalidArgumentException incomplete(String field, String description) {

@@ -305,16 +305,26 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
                       : lastOf(state.samples(point, Long.MIN_VALUE, asOf));
             });
     byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // resume_offset is a uint64: a value above 2^63 arrives as a negative long.
     long offset = request.getResumeOffset();
-    if (offset > bytes.length) {
-      throw io.grpc.Status.OUT_OF_RANGE
-          .withDescription(
-              "resume_offset "
-                  + offset
-                  + " is past the end of the stage, "
-                  + bytes.length
-                  + " bytes")
-          .asRuntimeException();
+    if (offset < 0 || offset > bytes.length) {
+      throw io.grpc.protobuf.StatusProto.toStatusRuntimeException(
+          com.google.rpc.Status.newBuilder()
+              .setCode(io.grpc.Status.Code.OUT_OF_RANGE.value())
+              .setMessage(
+                  "resume_offset "
+                      + Long.toUnsignedString(offset)
+                      + " is past the end of the stage, "
+                      + bytes.length
+                      + " bytes; export again from offset 0")
+              .addDetails(
+                  com.google.protobuf.Any.pack(
+                      com.google.rpc.ErrorInfo.newBuilder()
+                          .setReason("RESUME_TOKEN_EXPIRED")
+                          .setDomain(errorDomain)
+                          .putMetadata("resource", "twins/" + twinId)
+                          .build()))
+              .build());
     }
     response.onNext(
         io.factorytwin.twin.v1.ExportTwinUsdResponse.newBuilder()
@@ -713,6 +723,8 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
         request.hasUpstream() ? upstreamFilter(graph, request.getUpstream()) : node -> true;
     String fingerprint =
         "nodes|"
+            + twinId
+            + "|"
             + graph.revisionId()
             + "|"
             + request.getFilter()
@@ -762,7 +774,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
                   case "power_path" -> graph.edgePath(edge).name();
                   default -> graph.edgeLoop(edge).name();
                 });
-    String fingerprint = "edges|" + graph.revisionId() + "|" + request.getFilter();
+    String fingerprint = "edges|" + twinId + "|" + graph.revisionId() + "|" + request.getFilter();
     String after = Pages.position(request.getPageToken(), fingerprint);
     int[] sorted = graph.sortedEdges();
     int start = 0;
@@ -945,7 +957,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     order(request.getOrderBy(), List.of("name"), "name");
     TwinGraph graph = twins.graph(twinId, revisionId);
     Predicate<Integer> filter = pointFilter(graph, request.getFilter());
-    String fingerprint = "points|" + graph.revisionId() + "|" + request.getFilter();
+    String fingerprint = "points|" + twinId + "|" + graph.revisionId() + "|" + request.getFilter();
     String after = Pages.position(request.getPageToken(), fingerprint);
     Map<String, Setpoints.Value> written = setpoints.values(twinId);
     ListPointsResponse.Builder builder = ListPointsResponse.newBuilder();
@@ -993,7 +1005,8 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
       points.forEach(point -> builder.addValues(latest(graph, point, written)));
     } else {
       int size = Pages.size(request.getPageSize());
-      String fingerprint = "latest|" + graph.revisionId() + "|" + request.getFilter();
+      String fingerprint =
+          "latest|" + twinId + "|" + graph.revisionId() + "|" + request.getFilter();
       String after = Pages.position(request.getPageToken(), fingerprint);
       forEachPoint(
           graph,

@@ -51,6 +51,10 @@ public final class LiveState {
   }
 
   private static final long MINUTE_MS = 60_000;
+
+  /** How far from the wall clock the first sample of a twin may be: 400 days. */
+  static final long FIRST_SAMPLE_WINDOW_MS = 400L * 86_400_000;
+
   private static final long DAY_MS = 86_400_000;
 
   private final TwinGraph graph;
@@ -589,6 +593,13 @@ public final class LiveState {
       if (time > clock + maxAheadMs) {
         return IngestRejectReason.INGEST_REJECT_REASON_TOO_FAR_AHEAD;
       }
+    } else if (Math.abs(time - System.currentTimeMillis()) > FIRST_SAMPLE_WINDOW_MS) {
+      // The first sample sets the clock, and nothing can move it back: one far off would make
+      // every real sample after it stale. Plant emulation may run ahead of the wall clock or
+      // replay a past year, so the window is wide.
+      return time > System.currentTimeMillis()
+          ? IngestRejectReason.INGEST_REJECT_REASON_TOO_FAR_AHEAD
+          : IngestRejectReason.INGEST_REJECT_REASON_STALE;
     }
     long previous = latestTime[point];
     double previousValue = latest[point];

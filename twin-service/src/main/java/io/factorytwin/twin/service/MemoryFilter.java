@@ -31,15 +31,59 @@ public final class MemoryFilter<T> {
 
   private static final List<String> OPERATORS = List.of("<=", ">=", "!=", "=", "<", ">");
 
+  /** Deepest nesting of parentheses and NOT; deeper filters are rejected, not recursed into. */
+  private static final int MAX_DEPTH = 64;
+
+  /** Longest filter in characters. */
+  private static final int MAX_LENGTH = 16_384;
+
+  private int depth;
+
+  /** The names an enum field takes, by field name; fields missing here take any name. */
+  private static final Map<String, java.util.Set<String>> ENUMS =
+      Map.of(
+          "equipment_class", names(io.factorytwin.common.v1.EquipmentClass.values()),
+          "kind",
+              union(
+                  names(io.factorytwin.twin.v1.Point.Kind.values()),
+                  names(io.factorytwin.twin.v1.EdgeKind.values())),
+          "power_path", names(io.factorytwin.common.v1.PowerPath.values()),
+          "coolant_loop", names(io.factorytwin.twin.v1.CoolantLoop.values()),
+          "state", names(io.factorytwin.twin.v1.Insight.State.values()),
+          "severity", names(io.factorytwin.twin.v1.Insight.Severity.values()),
+          "rule_kind", names(io.factorytwin.twin.v1.Insight.RuleKind.values()));
+
+  private static java.util.Set<String> names(Enum<?>[] values) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Enum<?> value : values) {
+      if (!value.name().equals("UNRECOGNIZED")) {
+        names.add(value.name());
+      }
+    }
+    return java.util.Set.copyOf(names);
+  }
+
+  private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+    java.util.Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return java.util.Set.copyOf(all);
+  }
+
   private final String fieldName;
   private final String text;
   private final Map<String, Type> fields;
+  private final Map<String, java.util.Set<String>> enumValues;
   private final List<String> prefixes;
   private final List<String> tokens = new ArrayList<>();
   private int position;
 
-  private MemoryFilter(String fieldName, String text, Map<String, Type> fields) {
+  private MemoryFilter(
+      String fieldName,
+      String text,
+      Map<String, Type> fields,
+      Map<String, java.util.Set<String>> enumValues) {
     this.fieldName = fieldName;
+    this.enumValues = enumValues;
     this.text = text;
     this.fields = fields;
     this.prefixes = fields.keySet().stream().filter(f -> f.endsWith(".")).map(f -> f).toList();
@@ -62,7 +106,10 @@ public final class MemoryFilter<T> {
     if (filter.isBlank()) {
       return record -> true;
     }
-    MemoryFilter<T> parser = new MemoryFilter<>(fieldName, filter, fields);
+    if (filter.length() > MAX_LENGTH) {
+      throw new InvalidArgumentException(fieldName, "at most " + MAX_LENGTH + " characters");
+    }
+    MemoryFilter<T> parser = new MemoryFilter<>(fieldName, filter, fields, ENUMS);
     parser.tokenize();
     Predicate<T> predicate = parser.disjunction(lookup);
     if (parser.position < parser.tokens.size()) {
@@ -88,17 +135,24 @@ public final class MemoryFilter<T> {
   }
 
   private Predicate<T> unary(java.util.function.BiFunction<T, String, Object> lookup) {
-    if (accept("NOT") || accept("-")) {
-      return unary(lookup).negate();
+    if (++depth > MAX_DEPTH) {
+      throw invalid("nested deeper than " + MAX_DEPTH + " levels");
     }
-    if (accept("(")) {
-      Predicate<T> inner = disjunction(lookup);
-      if (!accept(")")) {
-        throw invalid("expected ')'");
+    try {
+      if (accept("NOT") || accept("-")) {
+        return unary(lookup).negate();
       }
-      return inner;
+      if (accept("(")) {
+        Predicate<T> inner = disjunction(lookup);
+        if (!accept(")")) {
+          throw invalid("expected ')'");
+        }
+        return inner;
+      }
+      return comparison(lookup);
+    } finally {
+      depth--;
     }
-    return comparison(lookup);
   }
 
   private Type typeOf(String name) {
@@ -132,6 +186,11 @@ public final class MemoryFilter<T> {
       throw invalid("field '" + name + "' takes only = and !=");
     }
     String value = unquote(next("a value"));
+    if (type == Type.ENUM
+        && enumValues.containsKey(name)
+        && !enumValues.get(name).contains(value)) {
+      throw invalid("'" + value + "' is not a value of '" + name + "'");
+    }
     Double number = null;
     if (type == Type.NUMBER || type == Type.DYNAMIC) {
       try {
