@@ -244,4 +244,25 @@ class WatchGrpcTest {
       assertThat(last).isEqualTo(77.0);
     }
   }
+
+  @Test
+  void watch_snapshot_includesSetpointValues() throws Exception {
+    String twinId = newTwin();
+    try (Watcher watcher =
+        new Watcher(
+            watch(twinId)
+                .setIncludeSnapshot(true)
+                .setFilter(
+                    WatchFilter.newBuilder()
+                        .addPoints("twins/" + twinId + "/points/" + CDU_SETPOINT))
+                .build(),
+            false)) {
+      WatchResponse snapshot = watcher.next();
+
+      assertThat(snapshot.getValuesChanged().getSnapshot()).isTrue();
+      assertThat(snapshot.getValuesChanged().getValuesList())
+          .singleElement()
+          .satisfies(value -> assertThat(value.getValue()).isEqualTo(30.0));
+    }
+  }
 }

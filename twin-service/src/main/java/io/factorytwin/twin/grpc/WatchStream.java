@@ -60,6 +60,10 @@ final class WatchStream {
   private Filter filter;
   private long cursor;
   private boolean conflating;
+
+  /** Value entries up to this position were sent as conflated latest values already. */
+  private long conflatedUpTo;
+
   private volatile long lastSent = System.nanoTime();
   private volatile boolean closed;
   private String pendingExpired;
@@ -270,7 +274,8 @@ final class WatchStream {
       long valuesSeq = cursor;
       for (ChangeLog.Entry entry : entries) {
         if (entry.kind() == ChangeLog.VALUE) {
-          if (wants(WatchEventKind.WATCH_EVENT_KIND_VALUES)
+          if (entry.seq() > conflatedUpTo
+              && wants(WatchEventKind.WATCH_EVENT_KIND_VALUES)
               && filter.matchesPoint(graph, entry.point())) {
             values.addValues(value(entry.point(), entry.value(), entry.time()));
           }
@@ -307,11 +312,15 @@ final class WatchStream {
     send(
         WatchResponse.newBuilder()
             .setLagged(Lagged.newBuilder().setDroppedValueChanges(Math.max(0, dropped))));
-    // The latest value of every matching point that changed in the lost range.
+    // The latest value of every matching point that changed since the cursor, up to the newest
+    // entry: the value entries still in the ring up to there are then skipped, so a subscriber
+    // that stays behind gets one notice per catch-up instead of one per ring wrap.
+    long upTo = log.head();
     ValuesChanged.Builder values = ValuesChanged.newBuilder().setConflated(true);
-    for (int point = 0; point < graph.pointCount(); point++) {
+    boolean wanted = wants(WatchEventKind.WATCH_EVENT_KIND_VALUES);
+    for (int point = 0; wanted && point < graph.pointCount(); point++) {
       long seq = state.publishedSeq(point);
-      if (seq > cursor && seq < oldest && filter.matchesPoint(graph, point)) {
+      if (seq > cursor && seq <= upTo && filter.matchesPoint(graph, point)) {
         values.addValues(value(point, state.latest(point), state.latestTime(point)));
         if (values.getValuesCount() >= VALUES_PER_MESSAGE) {
           sendValues(values, oldest - 1);
@@ -319,19 +328,31 @@ final class WatchStream {
         }
       }
     }
-    if (values.getValuesCount() > 0 && wants(WatchEventKind.WATCH_EVENT_KIND_VALUES)) {
+    if (values.getValuesCount() > 0) {
       sendValues(values, oldest - 1);
     }
     cursor = oldest - 1;
+    conflatedUpTo = upTo;
     conflating = true;
   }
 
   private void sendSnapshot() {
     ValuesChanged.Builder values = ValuesChanged.newBuilder().setSnapshot(true);
     for (int point = 0; point < graph.pointCount(); point++) {
-      if (!graph.pointTemplate(point).isSetpoint()
-          && state.latestTime(point) != Long.MIN_VALUE
-          && filter.matchesPoint(graph, point)) {
+      if (!filter.matchesPoint(graph, point)) {
+        continue;
+      }
+      if (graph.pointTemplate(point).isSetpoint()) {
+        // A setpoint's current desired value: the last one applied, else its default.
+        double desired = state.desiredValue(point);
+        if (!Double.isNaN(desired)) {
+          values.addValues(
+              PointValue.newBuilder()
+                  .setPoint(Names.point(twinId, graph.pointId(point)))
+                  .setValue(desired)
+                  .build());
+        }
+      } else if (state.latestTime(point) != Long.MIN_VALUE) {
         values.addValues(value(point, state.latest(point), state.latestTime(point)));
       }
     }

@@ -482,6 +482,11 @@ public final class LiveState {
    * the value is within the hysteresis below the limit, and resolves below limit minus hysteresis.
    * BELOW_LIMIT mirrors it.
    */
+  /** The desired value of a setpoint point; NaN for a setpoint without a default. */
+  public synchronized double desiredValue(int point) {
+    return desired[point];
+  }
+
   /** Sets the desired value of a setpoint point, as ApplySetpoint or the database holds it. */
   public synchronized void desired(int point, double value) {
     desired[point] = value;
