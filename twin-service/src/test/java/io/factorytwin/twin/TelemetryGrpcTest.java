@@ -524,7 +524,7 @@ class TelemetryGrpcTest {
         .satisfies(
             insight -> {
               assertThat(insight.getState()).isEqualTo(Insight.State.STATE_RESOLVED);
-              // The setpoint change on the same CDU is linked to the insight it answered.
+              // The setpoint change on the same CDU is linked to the insight.
               assertThat(insight.getLinkedActionsList()).containsExactly("actions/deviation-test");
             });
   }

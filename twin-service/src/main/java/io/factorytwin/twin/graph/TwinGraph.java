@@ -131,7 +131,7 @@ public final class TwinGraph {
     }
   }
 
-  /** The order edges are listed in: source id, then target id, then kind, then connection id. */
+  /** Compares two edges by source id, then target id, then kind, then connection id. */
   public int compareEdges(int x, int y) {
     int order = nodeIds[edgeSources[x]].compareTo(nodeIds[edgeSources[y]]);
     if (order == 0) {
@@ -146,7 +146,7 @@ public final class TwinGraph {
     return order;
   }
 
-  /** The design connection id of an edge; empty for a CONTAINS edge. */
+  /** Returns the design connection id of an edge, or empty for a CONTAINS edge. */
   public String connectionId(int edge) {
     Connection connection = edgeConnections[edge];
     return connection == null ? "" : connection.getId();
@@ -184,7 +184,7 @@ public final class TwinGraph {
     return pointBase[nodeIds.length];
   }
 
-  /** The node number of an id, or -1. */
+  /** Returns the node number of an id, or -1. */
   public int node(String nodeId) {
     Integer index = nodeIndex.get(nodeId);
     return index == null ? -1 : index;
@@ -198,17 +198,17 @@ public final class TwinGraph {
     return classes[node];
   }
 
-  /** The containing node, or -1 for the site. */
+  /** Returns the containing node, or -1 for the site. */
   public int parent(int node) {
     return parents[node];
   }
 
-  /** The part of a placed node, or null for site, hall and row nodes. */
+  /** Returns the part of a placed node, or null for site, hall and row nodes. */
   public DesignPart part(int node) {
     return parts[node] < 0 ? null : partList[parts[node]];
   }
 
-  /** The spec of a placed node, or the empty spec. */
+  /** Returns the spec of a placed node, or the empty spec. */
   public EquipmentSpec spec(int node) {
     DesignPart part = part(node);
     return part == null ? EquipmentSpec.getDefaultInstance() : part.getSpec();
@@ -252,7 +252,7 @@ public final class TwinGraph {
     return groupMembers[group];
   }
 
-  /** The groups a node belongs to. */
+  /** Returns the groups a node belongs to. */
   public int[] nodeGroups(int node) {
     return nodeGroups[node];
   }
@@ -277,7 +277,7 @@ public final class TwinGraph {
     return edgeLoops[edge];
   }
 
-  /** The design connection of an edge, or null for a CONTAINS edge. */
+  /** Returns the design connection of an edge, or null for a CONTAINS edge. */
   public Connection edgeConnection(int edge) {
     return edgeConnections[edge];
   }
@@ -287,7 +287,7 @@ public final class TwinGraph {
     return outStart[node + 1] - outStart[node];
   }
 
-  /** The i-th edge leaving a node. */
+  /** Returns the i-th edge leaving a node. */
   public int outEdge(int node, int i) {
     return outEdges[outStart[node] + i];
   }
@@ -300,17 +300,17 @@ public final class TwinGraph {
     return inEdges[inStart[node] + i];
   }
 
-  /** The first point number of a node. */
+  /** Returns the first point number of a node. */
   public int firstPoint(int node) {
     return pointBase[node];
   }
 
-  /** The points of a node's class, in point-number order. */
+  /** Returns the point templates of a node's class, in point-number order. */
   public List<PointTemplate> templates(int node) {
     return PointCatalog.templates(classes[node]);
   }
 
-  /** The node that owns a point number. */
+  /** Returns the node that owns a point number. */
   public int pointNode(int point) {
     int index = Arrays.binarySearch(pointBase, point);
     if (index >= 0) {

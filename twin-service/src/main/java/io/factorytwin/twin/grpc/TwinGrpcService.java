@@ -1098,7 +1098,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     if (livePoint >= 0) {
       state.desired(livePoint, change.value());
       state.log().appendEvent(ChangeLog.SETPOINT, livePoint, applied);
-      // Insights of the same equipment name the action that answered them.
+      // Insights of the same equipment record the action applied to it.
       String nodeId = state.graph().nodeId(state.graph().pointNode(livePoint));
       for (InsightStore.Row linked : insights.link(name.twinId(), nodeId, request.getAction())) {
         insights.publish(state.graph(), linked);
@@ -1410,7 +1410,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     return point;
   }
 
-  /** The smallest index in [0, length) whose test is true, for a test monotone in the index. */
+  /** Returns the smallest index in [0, length) whose test is true; the test must be monotone. */
   private static int firstAfter(int length, java.util.function.IntPredicate test) {
     int low = 0;
     int high = length;

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One Watch stream. It reads the change log of the twin's live state with its own cursor and sends
- * only while the transport is ready, so a slow subscriber holds no buffer: when the log has wrapped
+ * only while the transport is ready, so a slow subscriber costs no buffer: when the log has wrapped
  * past its cursor it gets a `lagged` notice and the latest value of each point instead of every
  * change, or `resume_token_expired` when setpoint, insight or revision events were lost.
  */

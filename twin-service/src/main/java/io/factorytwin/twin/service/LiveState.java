@@ -80,7 +80,7 @@ public final class LiveState {
   private final double[] deadbands;
 
   // Insight rules: the rule watching each point (-1 for none), its limit on that point, since when
-  // the condition holds (Long.MIN_VALUE when it does not), and the open insight's id and the
+  // the condition is met (Long.MIN_VALUE when it does not), and the open insight's id and the
   // facility time it was last written at.
   private final byte[] rule;
   private final double[] limit;
@@ -229,7 +229,7 @@ public final class LiveState {
 
   /**
    * Sets a point's latest value without history, roll-up or rules, when a replica rebuilds its
-   * state from the database. The caller holds this object's monitor.
+   * state from the database. The caller owns this object's monitor.
    */
   public void seed(int point, double value, long time) {
     if (latestTime[point] != Long.MIN_VALUE && latestTime[point] >= time) {
@@ -255,7 +255,7 @@ public final class LiveState {
   }
 
   /**
-   * The setpoint-deviation rule: the condition holds while the value is more than the band away
+   * The setpoint-deviation rule: the condition is met while the value is more than the band away
    * from its setpoint, opens after the rule's duration, and resolves once the distance is below the
    * band minus the hysteresis.
    */
@@ -394,7 +394,7 @@ public final class LiveState {
 
   /**
    * The KPI rule: PUE more than the band above the expected value for the rule's duration on the
-   * facility clock. Evaluated once per batch, after its samples; the caller holds the monitor.
+   * facility clock. Evaluated once per batch, after its samples; the caller owns the monitor.
    */
   public void evaluateKpis(List<InsightEvent> events) {
     if (PUE_RULE < 0 || Double.isNaN(expectedPue)) {
@@ -463,7 +463,7 @@ public final class LiveState {
     return new KpiValues(kpiTime, pue, perWatt, tokens, it, cooling, facility);
   }
 
-  /** The limit a rule applies to a point, or NaN when no rule watches it. */
+  /** Returns the limit a rule applies to a point, or NaN when no rule watches it. */
   public double limit(int point) {
     return rule[point] < 0 ? Double.NaN : limit[point];
   }
@@ -477,17 +477,20 @@ public final class LiveState {
   }
 
   /**
-   * Evaluates the point's rule after an accepted sample. ABOVE_LIMIT: the condition holds while the
-   * value is above the limit; it opens once it has held for the rule's duration, stays open while
-   * the value is within the hysteresis below the limit, and resolves below limit minus hysteresis.
-   * BELOW_LIMIT mirrors it.
+   * Evaluates the point's rule after an accepted sample. ABOVE_LIMIT: the condition is met while
+   * the value is above the limit; it opens once it has held for the rule's duration, stays open
+   * while the value is within the hysteresis below the limit, and resolves below limit minus
+   * hysteresis. BELOW_LIMIT mirrors it.
    */
-  /** The desired value of a setpoint point; NaN for a setpoint without a default. */
+  /** Returns the desired value of a setpoint point, or NaN for a setpoint without a default. */
   public synchronized double desiredValue(int point) {
     return desired[point];
   }
 
-  /** Sets the desired value of a setpoint point, as ApplySetpoint or the database holds it. */
+  /**
+   * Sets the desired value of a setpoint point, as ApplySetpoint wrote it or the database stores
+   * it.
+   */
   public synchronized void desired(int point, double value) {
     desired[point] = value;
   }
@@ -559,7 +562,9 @@ public final class LiveState {
     return graph;
   }
 
-  /** The facility clock in epoch milliseconds, or Long.MIN_VALUE before the first sample. */
+  /**
+   * Returns the facility clock in epoch milliseconds, or Long.MIN_VALUE before the first sample.
+   */
   public long facilityClock() {
     return facilityClock;
   }
@@ -568,7 +573,7 @@ public final class LiveState {
     return accepted;
   }
 
-  /** The latest value, or NaN when the point has none. */
+  /** Returns the latest value, or NaN when the point has none. */
   public double latest(int point) {
     return latestTime[point] == Long.MIN_VALUE ? Double.NaN : latest[point];
   }
@@ -579,7 +584,7 @@ public final class LiveState {
   }
 
   /**
-   * Checks and stores one sample; the caller holds this object's monitor. Returns null when
+   * Checks and stores one sample; the caller owns this object's monitor. Returns null when
    * accepted, else the reason.
    */
   public IngestRejectReason offer(
@@ -674,8 +679,8 @@ public final class LiveState {
 
   /**
    * Closes every open minute that ended more than one minute before the facility clock, so a point
-   * that stops reporting still has its roll-up written within the next minute. The caller holds
-   * this object's monitor.
+   * that stops reporting still has its roll-up written within the next minute. The caller owns this
+   * object's monitor.
    */
   public void sweep(List<Rollup> closed) {
     long clock = facilityClock;

@@ -34,7 +34,7 @@ public final class MemoryFilter<T> {
   /** Deepest nesting of parentheses and NOT; deeper filters are rejected, not recursed into. */
   private static final int MAX_DEPTH = 64;
 
-  /** Longest filter in characters. */
+  /** Maximum length of a filter in characters. */
   private static final int MAX_LENGTH = 16_384;
 
   private int depth;
