@@ -43,13 +43,7 @@ import io.factorytwin.testing.PostgresDatabase;
 import io.factorytwin.testing.StatusDetails;
 import io.factorytwin.testing.TestKeys;
 import io.factorytwin.twin.v1.GetPointRequest;
-import io.factorytwin.twin.v1.IngestHeader;
-import io.factorytwin.twin.v1.IngestRequest;
-import io.factorytwin.twin.v1.IngestResponse;
 import io.factorytwin.twin.v1.Point;
-import io.factorytwin.twin.v1.PointRegistration;
-import io.factorytwin.twin.v1.RegisterPoints;
-import io.factorytwin.twin.v1.TelemetryBatch;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -65,9 +59,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -784,59 +779,10 @@ class ProposeSetpointTest {
 
   /** Sends the hall's dew point and the CDU's flow at T0 plus the given minutes. */
   private void ingest(int minutes, double dewPointC, double flowLpm) throws Exception {
-    CompletableFuture<Integer> accepted = new CompletableFuture<>();
-    List<IngestResponse> replies = new ArrayList<>();
-    StreamObserver<IngestRequest> requests =
-        TwinServiceGrpc.newStub(twinChannel)
-            .withCallCredentials(GrpcClients.bearer(TestKeys.token("plant", "telemetry-writer")))
-            .withDeadlineAfter(30, TimeUnit.SECONDS)
-            .ingest(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(IngestResponse reply) {
-                    replies.add(reply);
-                    if (reply.hasBatchAck()) {
-                      accepted.complete(reply.getBatchAck().getAcceptedCount());
-                    }
-                  }
-
-                  @Override
-                  public void onError(Throwable failure) {
-                    accepted.completeExceptionally(failure);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    long time = T0_MS + minutes * 60_000L;
-    requests.onNext(
-        IngestRequest.newBuilder()
-            .setHeader(IngestHeader.newBuilder().setTwin(TWIN).setSource("control-test"))
-            .build());
-    requests.onNext(
-        IngestRequest.newBuilder()
-            .setRegisterPoints(
-                RegisterPoints.newBuilder()
-                    .setSequence(1)
-                    .addRegistrations(
-                        PointRegistration.newBuilder().setHandle(1).setPointId(DEW_POINT))
-                    .addRegistrations(PointRegistration.newBuilder().setHandle(2).setPointId(FLOW)))
-            .build());
-    requests.onNext(
-        IngestRequest.newBuilder()
-            .setBatch(
-                TelemetryBatch.newBuilder()
-                    .setSequence(1)
-                    .addHandles(1)
-                    .addHandles(2)
-                    .addValues(dewPointC)
-                    .addValues(flowLpm)
-                    .addFacilityTimeUnixMs(time)
-                    .addFacilityTimeUnixMs(time))
-            .build());
-    int count = accepted.get(30, TimeUnit.SECONDS);
-    requests.onCompleted();
-    assertThat(count).as("samples accepted by twin-service: %s", replies).isEqualTo(2);
+    Map<String, Double> values = new LinkedHashMap<>();
+    values.put(DEW_POINT, dewPointC);
+    values.put(FLOW, flowLpm);
+    TwinTelemetry.ingest(twinChannel, TWIN, T0_MS + minutes * 60_000L, values);
   }
 
   private long countActions(String requestId) throws Exception {

@@ -31,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +42,10 @@ import java.util.stream.Stream;
 /**
  * Starts the built twin-service jar (twin-service/target/quarkus-app, the H2 build) as its own
  * process on a free loopback port, in a temporary working directory, trusting the test keys. It
- * builds the twin {@value #TWIN_ID}: one hall with a dew point sensor, one row, one CDU and two
- * racks. control-service gets the twin's address, a setpoint-writer token file and a fresh
- * checkpoint directory. The process is killed when the tests end.
+ * builds the twin {@value #TWIN_ID}: one hall with a dew point sensor and rows of one CDU and two
+ * racks each, one row unless the resource argument {@code rows} asks for more. control-service gets
+ * the twin's address, a setpoint-writer token file and a fresh checkpoint directory. The process is
+ * killed when the tests end.
  *
  * <p>Build the jar first: {@code ./mvnw install -DskipTests -pl
  * proto,service-support,test-support,twin-service}.
@@ -60,6 +62,12 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
 
   private Path work;
   private Process process;
+  private int rows = 1;
+
+  @Override
+  public void init(Map<String, String> initArgs) {
+    rows = Integer.parseInt(initArgs.getOrDefault("rows", "1"));
+  }
 
   @Override
   public Map<String, String> start() {
@@ -94,7 +102,7 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
       builder.environment().put("FACTORYTWIN_JWT_ISSUER", TestKeys.ISSUER);
       process = builder.start();
       awaitReady(port);
-      buildTwin(port);
+      buildTwin(port, rows);
       return Map.of(
           "control.twin.address", "127.0.0.1:" + port,
           "control.twin.token-file", token.toString(),
@@ -164,8 +172,13 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
     }
   }
 
-  /** Builds a hall of one row: a CDU of 1,350 kW feeding two GB200 NVL72 racks. */
-  private static void buildTwin(int port) throws InterruptedException {
+  /** Returns the CDU placement of a row, counted from 1. */
+  static String cdu(int row) {
+    return String.format("hall-1.row-%02d.cdu-1", row);
+  }
+
+  /** Builds a hall of rows that each hold a CDU of 1,350 kW feeding two GB200 NVL72 racks. */
+  private static void buildTwin(int port, int rows) throws InterruptedException {
     PortSpec supply =
         PortSpec.newBuilder()
             .setId("tcs-supply")
@@ -200,45 +213,55 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
                 .addPorts(supply)
                 .addPorts(ret)
                 .build());
-    List<Placement> placements =
-        List.of(
-            Placement.newBuilder().setId(CDU).setPartRevision("parts/cdu-1350/revisions/a").build(),
+    List<Placement> placements = new ArrayList<>();
+    List<Connection> connections = new ArrayList<>();
+    List<Row> rowList = new ArrayList<>();
+    for (int row = 1; row <= rows; row++) {
+      String rowId = String.format("hall-1.row-%02d", row);
+      rowList.add(Row.newBuilder().setId(rowId).build());
+      placements.add(
+          Placement.newBuilder()
+              .setId(cdu(row))
+              .setPartRevision("parts/cdu-1350/revisions/a")
+              .build());
+      for (String rack : List.of("rack-01", "rack-02")) {
+        String rackId = rowId + "." + rack;
+        placements.add(
             Placement.newBuilder()
-                .setId("hall-1.row-01.rack-01")
-                .setPartRevision("parts/gb200-nvl72/revisions/a")
-                .build(),
-            Placement.newBuilder()
-                .setId("hall-1.row-01.rack-02")
+                .setId(rackId)
                 .setPartRevision("parts/gb200-nvl72/revisions/a")
                 .build());
+        connections.add(
+            Connection.newBuilder()
+                .setId("s-" + rackId)
+                .setSourcePlacement(cdu(row))
+                .setSourcePort("tcs-supply")
+                .setTargetPlacement(rackId)
+                .setTargetPort("tcs-supply")
+                .build());
+        connections.add(
+            Connection.newBuilder()
+                .setId("r-" + rackId)
+                .setSourcePlacement(rackId)
+                .setSourcePort("tcs-return")
+                .setTargetPlacement(cdu(row))
+                .setTargetPort("tcs-return")
+                .build());
+      }
+    }
     DesignChunk.Builder chunk =
         DesignChunk.newBuilder()
             .setSequence(1)
             .addAllParts(parts)
             .addHalls(Hall.newBuilder().setId("hall-1"))
-            .addRows(Row.newBuilder().setId("hall-1.row-01"))
+            .addAllRows(rowList)
             .addAllPlacements(placements)
+            .addAllConnections(connections)
             .setSite(Site.newBuilder().setDisplayName("control test site"))
             .setSetpoints(
                 OperatingSetpoints.newBuilder()
                     .setTcsSupplyTemperatureC(30)
                     .setTcsPumpSpeedPercent(70));
-    for (String rack : List.of("rack-01", "rack-02")) {
-      chunk.addConnections(
-          Connection.newBuilder()
-              .setId("s-" + rack)
-              .setSourcePlacement(CDU)
-              .setSourcePort("tcs-supply")
-              .setTargetPlacement("hall-1.row-01." + rack)
-              .setTargetPort("tcs-supply"));
-      chunk.addConnections(
-          Connection.newBuilder()
-              .setId("r-" + rack)
-              .setSourcePlacement("hall-1.row-01." + rack)
-              .setSourcePort("tcs-return")
-              .setTargetPlacement(CDU)
-              .setTargetPort("tcs-return"));
-    }
     ManagedChannel channel = GrpcClients.channel(port);
     try {
       CompletableFuture<ApplyDesignResponse> result = new CompletableFuture<>();
@@ -271,7 +294,7 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
                       .setActivate(true)
                       .setPartCount(parts.size())
                       .setPlacementCount(placements.size())
-                      .setConnectionCount(4)
+                      .setConnectionCount(connections.size())
                       .setRedundancyGroupCount(0))
               .build());
       requests.onNext(ApplyDesignRequest.newBuilder().setChunk(chunk).build());

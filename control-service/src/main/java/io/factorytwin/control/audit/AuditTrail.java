@@ -58,52 +58,105 @@ public class AuditTrail {
       Instant facilityTime,
       Map<String, Object> details) {
     try (Connection connection = dataSource.getConnection()) {
-      long previousSequence;
-      byte[] previousHash;
-      try (PreparedStatement lock =
-              connection.prepareStatement(
-                  "SELECT sequence, hash_hex FROM audit_head WHERE id = 1 FOR UPDATE");
-          ResultSet head = lock.executeQuery()) {
-        if (!head.next()) {
-          throw new IllegalStateException("audit_head has no row; the migration did not run");
-        }
-        previousSequence = head.getLong(1);
-        previousHash = HexFormat.of().parseHex(head.getString(2));
-      }
-      long sequence = previousSequence + 1;
-      Instant createTime = Instant.now().truncatedTo(ChronoUnit.MICROS);
-      Instant facility = facilityTime == null ? null : facilityTime.truncatedTo(ChronoUnit.MICROS);
-      String payload =
-          CanonicalJson.write(
-              payload(sequence, kind, actor, subject, createTime, facility, details));
-      byte[] hash = hash(previousHash, payload);
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO audit_entry (sequence, kind, actor, subject, create_time,"
-                  + " facility_time, payload_json, previous_hash, hash)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        insert.setLong(1, sequence);
-        insert.setString(2, kind.name());
-        insert.setString(3, actor);
-        insert.setString(4, subject);
-        insert.setTimestamp(5, Timestamp.from(createTime));
-        insert.setTimestamp(6, facility == null ? null : Timestamp.from(facility));
-        insert.setString(7, payload);
-        insert.setBytes(8, previousHash);
-        insert.setBytes(9, hash);
-        insert.executeUpdate();
-      }
-      try (PreparedStatement move =
-          connection.prepareStatement(
-              "UPDATE audit_head SET sequence = ?, hash_hex = ? WHERE id = 1")) {
-        move.setLong(1, sequence);
-        move.setString(2, HexFormat.of().formatHex(hash));
-        move.executeUpdate();
-      }
-      Log.debugf("audit entry %d: %s %s by %s", sequence, kind, subject, actor);
+      Batch batch = begin(connection);
+      long sequence = batch.append(kind, actor, subject, facilityTime, details);
+      batch.finish();
       return sequence;
     } catch (SQLException e) {
       throw new AuditStorageException(e);
+    }
+  }
+
+  /**
+   * Locks the chain head on the connection, whose transaction the caller manages, and returns a
+   * batch that appends entries after it. The head stays locked until that transaction ends, and
+   * {@link Batch#finish} must run before the commit.
+   */
+  public static Batch begin(Connection connection) throws SQLException {
+    try (PreparedStatement lock =
+            connection.prepareStatement(
+                "SELECT sequence, hash_hex FROM audit_head WHERE id = 1 FOR UPDATE");
+        ResultSet head = lock.executeQuery()) {
+      if (!head.next()) {
+        throw new IllegalStateException("audit_head has no row; the migration did not run");
+      }
+      return new Batch(connection, head.getLong(1), HexFormat.of().parseHex(head.getString(2)));
+    }
+  }
+
+  /**
+   * Entries appended under one lock of the chain head: each is hashed as it is appended, the rows
+   * are sent in one JDBC batch and the head moves once, so many entries cost a few round trips.
+   */
+  public static final class Batch {
+    private final Connection connection;
+    private final PreparedStatement insert;
+    private long sequence;
+    private byte[] hash;
+    private int pending;
+
+    private Batch(Connection connection, long sequence, byte[] hash) throws SQLException {
+      this.connection = connection;
+      this.sequence = sequence;
+      this.hash = hash;
+      insert =
+          connection.prepareStatement(
+              "INSERT INTO audit_entry (sequence, kind, actor, subject, create_time,"
+                  + " facility_time, payload_json, previous_hash, hash)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+
+    /**
+     * Adds an entry after the previous one and returns its sequence.
+     *
+     * @param facilityTime the twin's facility clock, or null when the entry concerns no twin
+     * @param details what changed; values as {@link CanonicalJson} accepts them
+     */
+    public long append(
+        AuditKind kind,
+        String actor,
+        String subject,
+        Instant facilityTime,
+        Map<String, Object> details)
+        throws SQLException {
+      long next = sequence + 1;
+      Instant createTime = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      Instant facility = facilityTime == null ? null : facilityTime.truncatedTo(ChronoUnit.MICROS);
+      String payload =
+          CanonicalJson.write(payload(next, kind, actor, subject, createTime, facility, details));
+      byte[] nextHash = hash(hash, payload);
+      insert.setLong(1, next);
+      insert.setString(2, kind.name());
+      insert.setString(3, actor);
+      insert.setString(4, subject);
+      insert.setTimestamp(5, Timestamp.from(createTime));
+      insert.setTimestamp(6, facility == null ? null : Timestamp.from(facility));
+      insert.setString(7, payload);
+      insert.setBytes(8, hash);
+      insert.setBytes(9, nextHash);
+      insert.addBatch();
+      pending++;
+      sequence = next;
+      hash = nextHash;
+      Log.debugf("audit entry %d: %s %s by %s", next, kind, subject, actor);
+      return next;
+    }
+
+    /** Writes the appended entries and moves the chain head to the last of them. */
+    public void finish() throws SQLException {
+      try (insert) {
+        if (pending == 0) {
+          return;
+        }
+        insert.executeBatch();
+        try (PreparedStatement move =
+            connection.prepareStatement(
+                "UPDATE audit_head SET sequence = ?, hash_hex = ? WHERE id = 1")) {
+          move.setLong(1, sequence);
+          move.setString(2, HexFormat.of().formatHex(hash));
+          move.executeUpdate();
+        }
+      }
     }
   }
 

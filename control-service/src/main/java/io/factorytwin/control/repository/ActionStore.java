@@ -43,43 +43,48 @@ public class ActionStore {
    */
   public boolean insert(ActionRecord action) {
     try (Connection connection = dataSource.getConnection()) {
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO action ("
-                  + COLUMNS
-                  + ", decided_by, decision_comment, revert_cause, reverted_by) VALUES (?, ?, ?,"
-                  + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '')"
-                  + " ON CONFLICT DO NOTHING")) {
-        insert.setString(1, action.id());
-        insert.setString(2, action.agentId());
-        insert.setString(3, action.point());
-        insert.setDouble(4, action.requestedValue());
-        insert.setString(5, action.unit());
-        insert.setString(6, action.rationale());
-        insert.setString(7, action.requestId());
-        insert.setString(8, action.agentMode().name());
-        insert.setString(9, action.outcome().name());
-        insert.setString(10, action.state().name());
-        Sql.setDouble(insert, 11, action.previousValue());
-        Sql.setDouble(insert, 12, action.appliedValue());
-        insert.setLong(13, action.pointVersion());
-        Sql.setInstant(insert, 14, action.agentFacilityTime());
-        Sql.setInstant(insert, 15, action.checkFacilityTime());
-        Sql.setInstant(insert, 16, action.applyTime());
-        Sql.setInstant(insert, 17, action.expireTime());
-        insert.setString(18, action.supersededBy());
-        insert.setLong(19, action.version());
-        Sql.setInstant(insert, 20, action.createTime());
-        Sql.setInstant(insert, 21, action.updateTime());
-        if (insert.executeUpdate() == 0) {
-          return false;
-        }
-      }
-      insertChildren(connection, action);
-      return true;
+      return insert(connection, action);
     } catch (SQLException e) {
       throw new StorageException(e);
     }
+  }
+
+  /** Inserts the action on the given connection, as {@link #insert(ActionRecord)} does. */
+  public boolean insert(Connection connection, ActionRecord action) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO action ("
+                + COLUMNS
+                + ", decided_by, decision_comment, revert_cause, reverted_by) VALUES (?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '')"
+                + " ON CONFLICT DO NOTHING")) {
+      insert.setString(1, action.id());
+      insert.setString(2, action.agentId());
+      insert.setString(3, action.point());
+      insert.setDouble(4, action.requestedValue());
+      insert.setString(5, action.unit());
+      insert.setString(6, action.rationale());
+      insert.setString(7, action.requestId());
+      insert.setString(8, action.agentMode().name());
+      insert.setString(9, action.outcome().name());
+      insert.setString(10, action.state().name());
+      Sql.setDouble(insert, 11, action.previousValue());
+      Sql.setDouble(insert, 12, action.appliedValue());
+      insert.setLong(13, action.pointVersion());
+      Sql.setInstant(insert, 14, action.agentFacilityTime());
+      Sql.setInstant(insert, 15, action.checkFacilityTime());
+      Sql.setInstant(insert, 16, action.applyTime());
+      Sql.setInstant(insert, 17, action.expireTime());
+      insert.setString(18, action.supersededBy());
+      insert.setLong(19, action.version());
+      Sql.setInstant(insert, 20, action.createTime());
+      Sql.setInstant(insert, 21, action.updateTime());
+      if (insert.executeUpdate() == 0) {
+        return false;
+      }
+    }
+    insertChildren(connection, action);
+    return true;
   }
 
   /**
@@ -87,38 +92,45 @@ public class ActionStore {
    * or hold, and returns the ids it changed.
    */
   public List<String> supersede(String point, String exceptId, String supersededBy, Instant now) {
-    List<String> ids = new ArrayList<>();
     try (Connection connection = dataSource.getConnection()) {
-      try (PreparedStatement select =
-          connection.prepareStatement(
-              "SELECT id FROM action WHERE point = ? AND state = 'APPLIED' AND id <> ?"
-                  + " ORDER BY id FOR UPDATE")) {
-        select.setString(1, point);
-        select.setString(2, exceptId);
-        try (ResultSet row = select.executeQuery()) {
-          while (row.next()) {
-            ids.add(row.getString(1));
-          }
-        }
-      }
-      if (!ids.isEmpty()) {
-        try (PreparedStatement update =
-            connection.prepareStatement(
-                "UPDATE action SET state = 'SUPERSEDED', superseded_by = ?, update_time = ?,"
-                    + " version = version + 1 WHERE id = ? AND state = 'APPLIED'")) {
-          for (String id : ids) {
-            update.setString(1, supersededBy);
-            Sql.setInstant(update, 2, now);
-            update.setString(3, id);
-            update.addBatch();
-          }
-          update.executeBatch();
-        }
-      }
-      return ids;
+      return supersede(connection, point, exceptId, supersededBy, now);
     } catch (SQLException e) {
       throw new StorageException(e);
     }
+  }
+
+  /** Supersedes on the given connection, as {@link #supersede(String, String, String, Instant)}. */
+  public List<String> supersede(
+      Connection connection, String point, String exceptId, String supersededBy, Instant now)
+      throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id FROM action WHERE point = ? AND state = 'APPLIED' AND id <> ?"
+                + " ORDER BY id FOR UPDATE")) {
+      select.setString(1, point);
+      select.setString(2, exceptId);
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          ids.add(row.getString(1));
+        }
+      }
+    }
+    if (!ids.isEmpty()) {
+      try (PreparedStatement update =
+          connection.prepareStatement(
+              "UPDATE action SET state = 'SUPERSEDED', superseded_by = ?, update_time = ?,"
+                  + " version = version + 1 WHERE id = ? AND state = 'APPLIED'")) {
+        for (String id : ids) {
+          update.setString(1, supersededBy);
+          Sql.setInstant(update, 2, now);
+          update.setString(3, id);
+          update.addBatch();
+        }
+        update.executeBatch();
+      }
+    }
+    return ids;
   }
 
   /** Moves a pending action to APPLIED; returns false when it changed since it was read. */

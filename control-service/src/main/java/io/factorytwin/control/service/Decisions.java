@@ -87,16 +87,19 @@ public class Decisions {
     requirePending(action);
     String twinName = Names.twinOf(action.point());
     PointInfo point = twin.point(action.point());
-    Instant facilityTime = twin.facilityTime(twinName);
+    TwinGateway.Snapshot snapshot = twin.read(twinName, List.of(action.point()));
+    Instant facilityTime = snapshot.facilityTime();
     GuardrailCheck.Context context =
         new GuardrailCheck.Context(
             action.point(),
             point.node(),
             point.unit(),
-            twin.latest(twinName, List.of(action.point())).getFirst(),
+            snapshot.readings().get(action.point()),
             facilityTime,
             guardrails.covering(action.point()),
-            holds.active(action.point()));
+            holds.active(action.point()),
+            snapshot.revision(),
+            snapshot.readings());
     List<Violation> violations = check.check(context, action.requestedValue());
     ActionRecord.Decision decision = new ActionRecord.Decision(operator, comment, now());
     if (!violations.isEmpty()) {

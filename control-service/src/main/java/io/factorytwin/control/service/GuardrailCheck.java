@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -41,6 +42,9 @@ public class GuardrailCheck {
    * @param pointNode the point's node, {@code twins/{twin}/nodes/{node}}
    * @param current the point's current setpoint as the twin reports it
    * @param facilityTime the twin's facility clock; null before its first telemetry sample
+   * @param revision the twin revision the point was read under
+   * @param readings interlock inputs read together with the point; an input missing here is read
+   *     when a rule needs it
    */
   public record Context(
       String point,
@@ -49,7 +53,44 @@ public class GuardrailCheck {
       Reading current,
       Instant facilityTime,
       List<GuardrailRecord> guardrails,
-      HoldRecord hold) {}
+      HoldRecord hold,
+      String revision,
+      Map<String, Reading> readings) {}
+
+  /**
+   * Returns the interlock inputs that the guardrails read for a point with the given node, limited
+   * to points of the point's twin that exist under the revision, so the caller can read them in the
+   * same call as the point. An input left out is read, or reported missing, by the rule itself.
+   */
+  public List<String> inputs(
+      String point, String pointNode, List<GuardrailRecord> covering, String revision) {
+    List<String> inputs = new ArrayList<>();
+    String twinName = Names.twinOf(point);
+    for (GuardrailRecord guardrail : covering) {
+      for (Interlock interlock : guardrail.interlocks()) {
+        String input =
+            switch (interlock) {
+              case Interlock.DewPoint dew ->
+                  dew.dewPointPoint().isEmpty()
+                      ? hallDewPoint(twinName, pointNode)
+                      : dew.dewPointPoint();
+              case Interlock.MinimumFlow flow ->
+                  flow.flowPoint().isEmpty()
+                      ? nodeFlowSensor(twinName, pointNode, revision)
+                      : flow.flowPoint();
+              case Interlock.ChillerCurve curve -> null;
+            };
+        if (input != null
+            && twinName != null
+            && twinName.equals(Names.twinOf(input))
+            && !inputs.contains(input)
+            && twin.exists(input, revision)) {
+          inputs.add(input);
+        }
+      }
+    }
+    return inputs;
+  }
 
   /** Returns every rule the value violates. */
   public List<Violation> check(Context context, double value) {
@@ -201,7 +242,10 @@ public class GuardrailCheck {
 
   private void checkDewPoint(
       Context context, Interlock.DewPoint dew, double value, List<Violation> violations) {
-    String input = dew.dewPointPoint().isEmpty() ? hallDewPoint(context) : dew.dewPointPoint();
+    String input =
+        dew.dewPointPoint().isEmpty()
+            ? hallDewPoint(twinName(context), context.pointNode())
+            : dew.dewPointPoint();
     InputValue reading = readInput(context, input);
     if (reading.problem() != null) {
       violations.add(new Violation(Rule.DEW_POINT_INTERLOCK, input, reading.problem()));
@@ -242,7 +286,10 @@ public class GuardrailCheck {
       }
       return;
     }
-    String input = flow.flowPoint().isEmpty() ? nodeFlowSensor(context) : flow.flowPoint();
+    String input =
+        flow.flowPoint().isEmpty()
+            ? nodeFlowSensor(twinName(context), context.pointNode(), context.revision())
+            : flow.flowPoint();
     if (input == null) {
       violations.add(
           new Violation(
@@ -320,23 +367,20 @@ public class GuardrailCheck {
    * paths that start with the hall id ({@code hall-1.row-03.cdu-1}), and a hall's dew point sensor
    * is its {@code dew-point-temperature} point.
    */
-  private static String hallDewPoint(Context context) {
-    String nodeId = context.pointNode().substring(context.pointNode().lastIndexOf('/') + 1);
+  private static String hallDewPoint(String twinName, String pointNode) {
+    String nodeId = pointNode.substring(pointNode.lastIndexOf('/') + 1);
     int dot = nodeId.indexOf('.');
     String hall = dot < 0 ? nodeId : nodeId.substring(0, dot);
-    return twinName(context) + "/points/" + hall + ".dew-point-temperature";
+    return twinName + "/points/" + hall + ".dew-point-temperature";
   }
 
   /** Returns the flow sensor of the point's node (CDU secondary flow, or pump flow), or null. */
-  private String nodeFlowSensor(Context context) {
-    String nodeId = context.pointNode().substring(context.pointNode().lastIndexOf('/') + 1);
+  private String nodeFlowSensor(String twinName, String pointNode, String revision) {
+    String nodeId = pointNode.substring(pointNode.lastIndexOf('/') + 1);
     for (String type : List.of("liquid-flow.secondary", "liquid-flow")) {
-      String candidate = twinName(context) + "/points/" + nodeId + "." + type;
-      try {
-        twin.point(candidate);
+      String candidate = twinName + "/points/" + nodeId + "." + type;
+      if (twin.exists(candidate, revision)) {
         return candidate;
-      } catch (NotFoundException e) {
-        // Not this node's flow sensor type; try the next.
       }
     }
     return null;
@@ -351,9 +395,11 @@ public class GuardrailCheck {
 
   /** Reads an interlock input once and checks that its value is present and fresh. */
   private InputValue readInput(Context context, String input) {
-    Reading reading;
+    Reading reading = context.readings().get(input);
     try {
-      reading = read(input);
+      if (reading == null) {
+        reading = read(input);
+      }
     } catch (NotFoundException e) {
       return new InputValue(
           Double.NaN, input + " does not exist in the twin, so the interlock fails closed");

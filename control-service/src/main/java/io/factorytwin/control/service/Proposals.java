@@ -2,6 +2,7 @@ package io.factorytwin.control.service;
 
 import io.factorytwin.control.audit.AuditKind;
 import io.factorytwin.control.audit.AuditTrail;
+import io.factorytwin.control.audit.GroupCommit;
 import io.factorytwin.control.model.ActionRecord;
 import io.factorytwin.control.model.ActionRecord.ActionOutcome;
 import io.factorytwin.control.model.ActionRecord.ActionState;
@@ -59,6 +60,7 @@ public class Proposals {
   private final GuardrailCheck check;
   private final TwinGateway twin;
   private final AuditTrail audit;
+  private final GroupCommit groupCommit;
   private final Duration approvalWindow;
 
   Proposals(
@@ -70,6 +72,7 @@ public class Proposals {
       GuardrailCheck check,
       TwinGateway twin,
       AuditTrail audit,
+      GroupCommit groupCommit,
       @ConfigProperty(name = "control.approval-window") Duration approvalWindow) {
     this.agents = agents;
     this.actions = actions;
@@ -79,6 +82,7 @@ public class Proposals {
     this.check = check;
     this.twin = twin;
     this.audit = audit;
+    this.groupCommit = groupCommit;
     this.approvalWindow = approvalWindow;
   }
 
@@ -89,10 +93,6 @@ public class Proposals {
 
     if (request.validateOnly()) {
       return decide(agent, twinName, request);
-    }
-    ActionRecord earlier = actions.findByRequest(agent.id(), request.requestId());
-    if (earlier != null) {
-      return replay(earlier, request);
     }
     // The point's row lock makes proposals for one point take turns across replicas, so each
     // checks its rate of change against the value the one before applied.
@@ -113,10 +113,32 @@ public class Proposals {
    * autonomous proposal to the twin and stores the action, unless the request is validate-only.
    */
   private ProposalResult decide(AgentRecord agent, String twinName, ProposalRequest request) {
-    PointInfo point = checkWellFormed(request);
-    Instant facilityTime = twin.facilityTime(twinName);
-    Reading current = twin.latest(twinName, List.of(request.point())).getFirst();
+    checkValue(request);
     List<GuardrailRecord> covering = guardrails.covering(request.point());
+    // One read returns the point's current setpoint, the interlock inputs and the facility clock
+    // together. The inputs follow from the point's metadata, cached per twin revision; when the
+    // read shows another revision than the cache assumed, the metadata and the read are redone.
+    String revision = twin.knownRevision(twinName);
+    TwinGateway.Snapshot snapshot = null;
+    PointInfo point = null;
+    if (revision != null) {
+      try {
+        point = twin.point(request.point(), revision);
+      } catch (NotFoundException e) {
+        point = null;
+      }
+    }
+    if (point != null) {
+      snapshot = twin.read(twinName, readList(request.point(), point, covering, revision));
+    }
+    if (snapshot == null || !snapshot.revision().equals(revision)) {
+      revision = twin.read(twinName, List.of(request.point())).revision();
+      point = twin.point(request.point(), revision);
+      snapshot = twin.read(twinName, readList(request.point(), point, covering, revision));
+    }
+    checkPoint(request, point);
+    Instant facilityTime = snapshot.facilityTime();
+    Reading current = snapshot.readings().get(request.point());
     GuardrailCheck.Context context =
         new GuardrailCheck.Context(
             request.point(),
@@ -125,7 +147,9 @@ public class Proposals {
             current,
             facilityTime,
             covering,
-            holds.active(request.point()));
+            holds.active(request.point()),
+            snapshot.revision(),
+            snapshot.readings());
     List<Violation> violations = check.check(context, request.value());
 
     ActionOutcome outcome = decide(agent.mode(), covering, violations, request.value());
@@ -167,7 +191,7 @@ public class Proposals {
     if (outcome == ActionOutcome.APPLIED) {
       TwinGateway.AppliedChange change =
           twin.apply(
-              request.point(), request.value(), point.version(), id, facilityTime, action.name());
+              request.point(), request.value(), current.version(), id, facilityTime, action.name());
       action =
           new ActionRecord(
               action.id(),
@@ -273,8 +297,8 @@ public class Proposals {
     return agent;
   }
 
-  /** Checks the value and the point: finite, in the point's unit, an existing setpoint. */
-  private PointInfo checkWellFormed(ProposalRequest request) {
+  /** Checks that the value is finite and names a unit, before anything is read from the twin. */
+  private static void checkValue(ProposalRequest request) {
     if (!Double.isFinite(request.value())) {
       throw new InvalidArgumentException(
           "value", "must be a finite number, not " + request.value());
@@ -282,7 +306,10 @@ public class Proposals {
     if (request.unit().isEmpty()) {
       throw new InvalidArgumentException("unit", "required: the point's unit, such as C or %");
     }
-    PointInfo point = twin.point(request.point());
+  }
+
+  /** Checks that the point is a setpoint and that the request uses its unit. */
+  private static void checkPoint(ProposalRequest request, PointInfo point) {
     if (!point.setpoint()) {
       throw new FailedPreconditionException(
           "POINT_KIND_MISMATCH",
@@ -301,7 +328,15 @@ public class Proposals {
               + request.unit()
               + "'; no unit conversion takes place");
     }
-    return point;
+  }
+
+  /** Returns the point followed by the interlock inputs its guardrails read. */
+  private List<String> readList(
+      String pointName, PointInfo point, List<GuardrailRecord> covering, String revision) {
+    List<String> names = new ArrayList<>();
+    names.add(pointName);
+    names.addAll(check.inputs(pointName, point.node(), covering, revision));
+    return names;
   }
 
   private static ActionOutcome decide(
@@ -321,41 +356,45 @@ public class Proposals {
     };
   }
 
-  /** Stores the action and its audit entries in one transaction, superseding older actions. */
+  /**
+   * Stores the action and its audit entries in one transaction, superseding older actions. The
+   * write joins a group commit; the caller's transaction keeps the point's lock until it has
+   * committed, so the next proposal for the point sees this action.
+   */
   private ProposalResult store(ActionRecord action, ProposalRequest request) {
     ProposalResult result =
-        QuarkusTransaction.joiningExisting()
-            .call(
-                () -> {
-                  if (!actions.insert(action)) {
-                    return null;
-                  }
-                  audit.append(
-                      AuditKind.ACTION_PROPOSED,
+        groupCommit.run(
+            (connection, entries) -> {
+              if (!actions.insert(connection, action)) {
+                return null;
+              }
+              entries.append(
+                  AuditKind.ACTION_PROPOSED,
+                  action.agentId(),
+                  action.name(),
+                  action.checkFacilityTime(),
+                  describe(action));
+              if (action.state() == ActionState.APPLIED) {
+                Instant now = action.createTime();
+                for (String older :
+                    actions.supersede(
+                        connection, action.point(), action.id(), action.name(), now)) {
+                  entries.append(
+                      AuditKind.ACTION_SUPERSEDED,
                       action.agentId(),
-                      action.name(),
+                      "actions/" + older,
                       action.checkFacilityTime(),
-                      describe(action));
-                  if (action.state() == ActionState.APPLIED) {
-                    Instant now = action.createTime();
-                    for (String older :
-                        actions.supersede(action.point(), action.id(), action.name(), now)) {
-                      audit.append(
-                          AuditKind.ACTION_SUPERSEDED,
-                          action.agentId(),
-                          "actions/" + older,
-                          action.checkFacilityTime(),
-                          Map.of("superseded_by", action.name()));
-                    }
-                  }
-                  return new ProposalResult(action, false);
-                });
+                      Map.of("superseded_by", action.name()));
+                }
+              }
+              return new ProposalResult(action, false);
+            });
     if (result == null) {
       // A concurrent call with the same request_id stored its action first.
       ActionRecord earlier = actions.findByRequest(action.agentId(), action.requestId());
       return replay(earlier, request);
     }
-    Log.infof(
+    Log.debugf(
         "action %s: agents/%s proposed %s = %s, outcome %s",
         action.name(), action.agentId(), action.point(), action.requestedValue(), action.outcome());
     return result;

@@ -7,6 +7,7 @@ import io.factorytwin.support.error.NotFoundException;
 import io.factorytwin.support.error.UnavailableException;
 import io.factorytwin.twin.v1.ApplySetpointRequest;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
+import io.factorytwin.twin.v1.GetLatestValuesResponse;
 import io.factorytwin.twin.v1.GetPointRequest;
 import io.factorytwin.twin.v1.GetTwinRequest;
 import io.factorytwin.twin.v1.Point;
@@ -27,10 +28,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -59,6 +64,21 @@ public class TwinGateway {
   private final Duration deadline;
   private final int attempts;
   private ManagedChannel channel;
+  private volatile CachedToken token;
+
+  /** Point metadata by point name, each tagged with the revision it was read under. */
+  private final Map<String, CachedPoint> points = new ConcurrentHashMap<>();
+
+  /** The newest active revision seen per twin name, from GetLatestValues responses. */
+  private final Map<String, String> revisions = new ConcurrentHashMap<>();
+
+  private record CachedToken(String value, FileTime modified, long checkedNanos) {}
+
+  /** A point's metadata under one revision; info is null when the point does not exist there. */
+  private record CachedPoint(String revision, PointInfo info) {}
+
+  /** Bounds the metadata cache; past it, the cache starts over. */
+  private static final int MAX_CACHED_POINTS = 100_000;
 
   TwinGateway(
       @ConfigProperty(name = "control.twin.address") String address,
@@ -103,6 +123,89 @@ public class TwinGateway {
         point.hasDefaultValue() ? point.getDefaultValue() : null);
   }
 
+  /**
+   * Latest values of some points of one twin, read in one call together with the twin's facility
+   * clock and active revision.
+   *
+   * @param facilityTime null before the twin's first telemetry sample
+   * @param readings by point name, in request order
+   */
+  public record Snapshot(String revision, Instant facilityTime, Map<String, Reading> readings) {}
+
+  /**
+   * Returns the point's metadata under the given revision of its twin, from a cache that reads each
+   * point once per revision. NOT_FOUND when the point does not exist in that revision.
+   */
+  public PointInfo point(String name, String revision) {
+    CachedPoint cached = points.get(name);
+    if (cached == null || !cached.revision().equals(revision)) {
+      PointInfo info;
+      try {
+        info = point(name);
+      } catch (NotFoundException e) {
+        info = null;
+      }
+      if (points.size() >= MAX_CACHED_POINTS) {
+        points.clear();
+      }
+      cached = new CachedPoint(revision, info);
+      points.put(name, cached);
+    }
+    if (cached.info() == null) {
+      throw new NotFoundException(name);
+    }
+    return cached.info();
+  }
+
+  /** Returns whether the point exists under the given revision, from the same cache. */
+  public boolean exists(String name, String revision) {
+    try {
+      point(name, revision);
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Returns the newest active revision seen for the twin, or null before the first read. */
+  public String knownRevision(String twin) {
+    return revisions.get(twin);
+  }
+
+  /**
+   * Reads the latest values of points of one twin, with its facility clock and active revision, in
+   * one call. NOT_FOUND when a point does not exist.
+   */
+  public Snapshot read(String twin, List<String> names) {
+    GetLatestValuesResponse response =
+        call(
+            "GetLatestValues",
+            names.isEmpty() ? twin : names.getFirst(),
+            stub ->
+                stub.getLatestValues(
+                    GetLatestValuesRequest.newBuilder()
+                        .setParent(twin)
+                        .addAllPoints(names)
+                        .build()));
+    Map<String, Reading> readings = new LinkedHashMap<>();
+    for (PointValue value : response.getValuesList()) {
+      readings.put(
+          value.getPoint(),
+          new Reading(
+              value.getPoint(),
+              value.hasValue() ? value.getValue() : null,
+              value.hasFacilityTime() ? instant(value.getFacilityTime()) : null,
+              value.getVersion()));
+    }
+    if (!response.getRevision().isEmpty()) {
+      revisions.put(twin, response.getRevision());
+    }
+    return new Snapshot(
+        response.getRevision(),
+        response.hasFacilityTime() ? instant(response.getFacilityTime()) : null,
+        readings);
+  }
+
   /** Returns the twin's facility clock, or null before its first telemetry sample. */
   public Instant facilityTime(String twin) {
     Twin result =
@@ -115,27 +218,7 @@ public class TwinGateway {
 
   /** Returns the latest values of the points of one twin, in request order. */
   public List<Reading> latest(String twin, List<String> points) {
-    List<PointValue> values =
-        call(
-                "GetLatestValues",
-                points.isEmpty() ? twin : points.getFirst(),
-                stub ->
-                    stub.getLatestValues(
-                        GetLatestValuesRequest.newBuilder()
-                            .setParent(twin)
-                            .addAllPoints(points)
-                            .build()))
-            .getValuesList();
-    List<Reading> readings = new ArrayList<>(values.size());
-    for (PointValue value : values) {
-      readings.add(
-          new Reading(
-              value.getPoint(),
-              value.hasValue() ? value.getValue() : null,
-              value.hasFacilityTime() ? instant(value.getFacilityTime()) : null,
-              value.getVersion()));
-    }
-    return readings;
+    return new ArrayList<>(read(twin, points).readings().values());
   }
 
   /**
@@ -162,7 +245,7 @@ public class TwinGateway {
             .setAction(action)
             .build();
     SetpointChange change = call("ApplySetpoint", point, stub -> stub.applySetpoint(request));
-    Log.infof(
+    Log.debugf(
         "applied %s = %s to twin-service for %s (version %d)",
         point, change.getValue(), action, change.getVersion());
     return new AppliedChange(
@@ -246,13 +329,28 @@ public class TwinGateway {
     return channel;
   }
 
+  /**
+   * Returns the setpoint-writer token. The file is read again when its modification time changes,
+   * checked at most once a second, so a rotated token is picked up without a restart.
+   */
   private String readToken() {
+    CachedToken cached = token;
+    long now = System.nanoTime();
+    if (cached != null && now - cached.checkedNanos() < 1_000_000_000L) {
+      return cached.value();
+    }
     try {
-      String token = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
-      if (token.isEmpty()) {
+      FileTime modified = Files.getLastModifiedTime(tokenFile);
+      if (cached != null && cached.modified().equals(modified)) {
+        token = new CachedToken(cached.value(), modified, now);
+        return cached.value();
+      }
+      String value = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
+      if (value.isEmpty()) {
         throw new IOException("the file is empty");
       }
-      return token;
+      token = new CachedToken(value, modified, now);
+      return value;
     } catch (IOException e) {
       Log.errorf(
           "cannot read the setpoint-writer token %s: %s", tokenFile.toAbsolutePath(), e.toString());

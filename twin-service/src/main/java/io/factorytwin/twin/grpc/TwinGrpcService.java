@@ -990,8 +990,16 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     }
     // The owner's live state, rebuilt from the roll-ups if this replica just took over.
     TwinGraph graph = states.of(twinId).graph();
-    Map<String, Setpoints.Value> written = setpoints.values(twinId);
-    GetLatestValuesResponse.Builder builder = GetLatestValuesResponse.newBuilder();
+    // Named points read only their own written setpoints; a filter may match any point.
+    Map<String, Setpoints.Value> written =
+        named ? setpoints.values(twinId, namedPointIds(request)) : setpoints.values(twinId);
+    GetLatestValuesResponse.Builder builder =
+        GetLatestValuesResponse.newBuilder()
+            .setRevision(Names.revisionName(twinId, graph.revisionId()));
+    Instant clock = facilityClock(twinId);
+    if (clock != null) {
+      builder.setFacilityTime(TwinMapper.timestamp(clock));
+    }
     if (named) {
       List<Integer> points = new ArrayList<>();
       for (int i = 0; i < request.getPointsCount(); i++) {
@@ -1474,6 +1482,18 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   }
 
   /** Returns the twin's facility clock, or null before its first telemetry sample. */
+  /** Returns the point ids of a request's named points; names that do not parse are skipped. */
+  private static List<String> namedPointIds(GetLatestValuesRequest request) {
+    List<String> ids = new ArrayList<>(request.getPointsCount());
+    for (String name : request.getPointsList()) {
+      int slash = name.lastIndexOf('/');
+      if (slash >= 0) {
+        ids.add(name.substring(slash + 1));
+      }
+    }
+    return ids;
+  }
+
   private Instant facilityClock(String twinId) {
     long clock = states.facilityClock(twinId);
     return clock == Long.MIN_VALUE ? null : Instant.ofEpochMilli(clock);

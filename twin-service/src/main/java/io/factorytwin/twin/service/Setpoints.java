@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,15 +83,38 @@ public class Setpoints {
     }
   }
 
-  /** Every written value of a twin by point id. */
+  /** Returns every written value of a twin by point id. */
   public Map<String, Value> values(String twinId) {
+    return select(twinId, List.of());
+  }
+
+  /** Returns the written values of the named points of a twin, keyed by point id. */
+  public Map<String, Value> values(String twinId, List<String> pointIds) {
+    if (pointIds.isEmpty()) {
+      return Map.of();
+    }
+    return select(twinId, pointIds);
+  }
+
+  /** Selects the twin's written values, of every point when pointIds is empty. */
+  private Map<String, Value> select(String twinId, List<String> pointIds) {
     Map<String, Value> values = new HashMap<>();
+    String only =
+        pointIds.isEmpty()
+            ? ""
+            : " AND point_id IN ("
+                + String.join(", ", Collections.nCopies(pointIds.size(), "?"))
+                + ")";
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
                 "SELECT point_id, desired_value, version, facility_time FROM setpoint_value"
-                    + " WHERE twin_id = ?")) {
+                    + " WHERE twin_id = ?"
+                    + only)) {
       select.setString(1, twinId);
+      for (int i = 0; i < pointIds.size(); i++) {
+        select.setString(i + 2, pointIds.get(i));
+      }
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {
           Timestamp time = rs.getTimestamp(4);
