@@ -4,6 +4,7 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractStub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -110,6 +112,25 @@ public final class Connection {
           "invalid --timeout " + timeoutSeconds + ": expected at least 1 second");
     }
     return NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext().build();
+  }
+
+  /**
+   * Opens a channel to a service, runs the work on a blocking stub that carries the caller's token
+   * and the call deadline, and closes the channel.
+   */
+  public <S extends AbstractStub<S>, T> T call(
+      Service service, Function<ManagedChannel, S> newStub, Function<S, T> work) {
+    ManagedChannel channel = open(service);
+    try {
+      S stub =
+          newStub
+              .apply(channel)
+              .withCallCredentials(credentials())
+              .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
+      return work.apply(stub);
+    } finally {
+      close(channel);
+    }
   }
 
   /** Returns the bearer credentials of the caller; fails if no token can be found. */
