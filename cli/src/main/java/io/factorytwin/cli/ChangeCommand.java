@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -64,11 +63,7 @@ final class ChangeCommand {
 
   static void print(
       Connection connection, CommandLine.Model.CommandSpec spec, ChangeNotice change) {
-    if (connection.output == Connection.OutputFormat.json) {
-      Output.json(spec.commandLine().getOut(), change);
-      return;
-    }
-    Output.table(spec.commandLine().getOut(), HEADER, List.of(row(change)));
+    Output.resource(connection.output, spec.commandLine().getOut(), change, HEADER, row(change));
   }
 
   /**
@@ -214,17 +209,14 @@ final class ChangeCommand {
                           .setPageSize(pageSize)
                           .setPageToken(pageToken)
                           .build()));
-      PrintWriter out = spec.commandLine().getOut();
-      if (connection.output == Connection.OutputFormat.json) {
-        Output.json(out, response);
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      response.getChangeNoticesList().forEach(change -> rows.add(row(change)));
-      Output.table(out, HEADER, rows);
-      if (!response.getNextPageToken().isEmpty()) {
-        out.println("next page: --page-token " + response.getNextPageToken());
-      }
+      Output.page(
+          connection.output,
+          spec.commandLine().getOut(),
+          response,
+          HEADER,
+          response.getChangeNoticesList(),
+          ChangeCommand::row,
+          response.getNextPageToken());
       return 0;
     }
   }

@@ -1,16 +1,24 @@
 package io.factorytwin.cli;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractStub;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,6 +64,13 @@ public final class Connection {
 
   @Option(names = "--token", description = "JWT to send as the bearer token.")
   String token;
+
+  /**
+   * Whether the command calls as an agent: then the token comes from {@code --token}, else {@code
+   * FACTORYTWIN_AGENT_TOKEN}, else {@code run/tokens/agent.jwt}, so an operator token in {@code
+   * FACTORYTWIN_TOKEN} is never sent where the service expects an agent.
+   */
+  boolean asAgent;
 
   @Option(
       names = "--timeout",
@@ -112,15 +127,28 @@ public final class Connection {
     return NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext().build();
   }
 
+  /**
+   * Opens a channel to a service, runs the work on a blocking stub that carries the caller's token
+   * and the call deadline, and closes the channel.
+   */
+  public <S extends AbstractStub<S>, T> T call(
+      Service service, Function<ManagedChannel, S> newStub, Function<S, T> work) {
+    ManagedChannel channel = open(service);
+    try {
+      S stub =
+          newStub
+              .apply(channel)
+              .withCallCredentials(credentials())
+              .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
+      return work.apply(stub);
+    } finally {
+      close(channel);
+    }
+  }
+
   /** Returns the bearer credentials of the caller; fails if no token can be found. */
   public CallCredentials credentials() {
-    String value =
-        resolveToken()
-            .orElseThrow(
-                () ->
-                    new CliException(
-                        "no token: pass --token, set FACTORYTWIN_TOKEN, or run 'bin/factory up' to create"
-                            + " development tokens under run/tokens/"));
+    String value = requireToken();
     return new CallCredentials() {
       @Override
       public void applyRequestMetadata(
@@ -132,15 +160,50 @@ public final class Connection {
     };
   }
 
+  private String requireToken() {
+    return resolveToken()
+        .orElseThrow(
+            () ->
+                new CliException(
+                    "no token: pass --token, set "
+                        + tokenVariable()
+                        + ", or run 'bin/factory up' to create development tokens under"
+                        + " run/tokens/"));
+  }
+
+  /**
+   * Returns the {@code sub} claim of the caller's token. The signature is not checked here; the
+   * service checks it on every call.
+   */
+  public String subject() {
+    String[] parts = requireToken().split("\\.");
+    if (parts.length == 3) {
+      try {
+        String payload =
+            new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        Struct.Builder claims = Struct.newBuilder();
+        JsonFormat.parser().ignoringUnknownFields().merge(payload, claims);
+        Value sub = claims.getFieldsMap().get("sub");
+        if (sub != null && sub.hasStringValue() && !sub.getStringValue().isBlank()) {
+          return sub.getStringValue();
+        }
+      } catch (IllegalArgumentException | InvalidProtocolBufferException e) {
+        // Reported below with the same message as a token without a subject.
+      }
+    }
+    throw new CliException("the token is not a JWT with a 'sub' claim: pass the agent name");
+  }
+
   Optional<String> resolveToken() {
     if (token != null && !token.isBlank()) {
       return Optional.of(token.trim());
     }
-    String env = System.getenv("FACTORYTWIN_TOKEN");
+    String env = System.getenv(tokenVariable());
     if (env != null && !env.isBlank()) {
       return Optional.of(env.trim());
     }
-    Path file = DevCommand.runDir().resolve("tokens").resolve("operator.jwt");
+    Path file =
+        DevCommand.runDir().resolve("tokens").resolve(asAgent ? "agent.jwt" : "operator.jwt");
     if (Files.isRegularFile(file)) {
       try {
         return Optional.of(Files.readString(file).trim());
@@ -149,6 +212,10 @@ public final class Connection {
       }
     }
     return Optional.empty();
+  }
+
+  private String tokenVariable() {
+    return asAgent ? "FACTORYTWIN_AGENT_TOKEN" : "FACTORYTWIN_TOKEN";
   }
 
   static void close(ManagedChannel channel) {

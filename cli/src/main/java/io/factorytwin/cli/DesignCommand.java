@@ -325,28 +325,19 @@ final class DesignCommand {
                           .setPageSize(pageSize)
                           .setPageToken(pageToken)
                           .build()));
-      if (connection.output == Connection.OutputFormat.json) {
-        Output.json(spec.commandLine().getOut(), response);
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      for (Design design : response.getDesignsList()) {
-        rows.add(
-            List.of(
-                design.getName(),
-                design.getDisplayName(),
-                design.getLatestRevision(),
-                design.getReleasedRevision()));
-      }
-      Output.table(
+      Output.page(
+          connection.output,
           spec.commandLine().getOut(),
+          response,
           List.of("DESIGN", "DISPLAY NAME", "LATEST", "RELEASED"),
-          rows);
-      if (!response.getNextPageToken().isEmpty()) {
-        spec.commandLine()
-            .getOut()
-            .println("next page: --page-token " + response.getNextPageToken());
-      }
+          response.getDesignsList(),
+          (Design design) ->
+              List.of(
+                  design.getName(),
+                  design.getDisplayName(),
+                  design.getLatestRevision(),
+                  design.getReleasedRevision()),
+          response.getNextPageToken());
       return 0;
     }
   }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     name = "dev",
     mixinStandardHelpOptions = true,
     description = "Development key pair and tokens (never use them in production).",
-    subcommands = {DevCommand.Init.class})
+    subcommands = {DevCommand.Init.class, DevCommand.Token.class})
 final class DevCommand {
 
   /** The issuer the services accept by default, matching their mp.jwt.verify.issuer. */
@@ -117,6 +117,65 @@ final class DevCommand {
       spec.commandLine()
           .getOut()
           .println("created development keys in " + keys + " and tokens in " + tokens);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "token",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print a token signed with the development key in run/jwt/private.pem, such as one"
+              + " for an agent whose id is not dev-agent.")
+  static final class Token implements Callable<Integer> {
+
+    @Option(
+        names = "--subject",
+        required = true,
+        description = "The sub claim: for an agent, its agent id.")
+    String subject;
+
+    @Option(
+        names = "--role",
+        required = true,
+        description =
+            "The role in the groups claim: reader, operator, agent, publisher,"
+                + " setpoint-writer or telemetry-writer.")
+    String role;
+
+    @Option(names = "--dir", description = "Run folder (default: $FACTORYTWIN_HOME/run or ./run).")
+    Path dir;
+
+    @Option(
+        names = "--valid-hours",
+        defaultValue = "24",
+        description = "Lifetime of the token in hours (default ${DEFAULT-VALUE}).")
+    int validHours;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, GeneralSecurityException {
+      if (validHours < 1) {
+        throw new CliException("invalid --valid-hours " + validHours + ": expected at least 1");
+      }
+      boolean knownRole = TOKENS.values().stream().anyMatch(identity -> identity[1].equals(role));
+      if (!knownRole) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "unknown role '"
+                + role
+                + "': expected reader, operator, agent, publisher, setpoint-writer or"
+                + " telemetry-writer");
+      }
+      Path privatePem = (dir != null ? dir : runDir()).resolve("jwt").resolve("private.pem");
+      if (!Files.isRegularFile(privatePem)) {
+        throw new CliException(
+            "no development key at " + privatePem + ": run 'bin/factoryctl dev init' first");
+      }
+      String token =
+          sign(readPrivate(privatePem), subject, Set.of(role), Duration.ofHours(validHours));
+      spec.commandLine().getOut().println(token);
       return 0;
     }
   }

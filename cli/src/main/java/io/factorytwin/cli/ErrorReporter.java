@@ -11,13 +11,20 @@ import picocli.CommandLine;
 /**
  * Prints a failed call as its gRPC status, message and details on standard error, and returns a
  * non-zero exit code: 2 for a rejected request, 3 for a service that could not be reached, 1 for
- * anything else.
+ * anything else. Commands return {@link #CHECK_FAILED} themselves when a call succeeded but its
+ * result is a failed check.
  */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
 
   static final int FAILED = 1;
   static final int REJECTED = 2;
   static final int UNREACHABLE = 3;
+
+  /**
+   * A call that succeeded with a negative result: a setpoint proposal or approval that ended
+   * REJECTED by a guardrail check, or an audit trail that does not verify.
+   */
+  static final int CHECK_FAILED = 4;
 
   @Override
   public int handleExecutionException(

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DesignCommand.class,
       ChangeCommand.class,
       TwinCommand.class,
+      ControlCommand.class,
       DevCommand.class,
       CommandLine.HelpCommand.class
     })

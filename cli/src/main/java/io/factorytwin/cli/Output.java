@@ -2,9 +2,13 @@ package io.factorytwin.cli;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.util.Timestamps;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.function.Function;
 
 /** Prints responses as tables or as the proto3 JSON mapping. */
 final class Output {
@@ -19,6 +23,56 @@ final class Output {
       throw new CliException("cannot print the response as JSON: " + e.getMessage());
     }
     out.flush();
+  }
+
+  /**
+   * Prints one page of a List call: the whole response as JSON, or a table with one row per item
+   * followed by the option that fetches the next page, if there is one.
+   */
+  static <T> void page(
+      Connection.OutputFormat format,
+      PrintWriter out,
+      MessageOrBuilder response,
+      List<String> header,
+      List<T> items,
+      Function<T, List<String>> row,
+      String nextPageToken) {
+    if (format == Connection.OutputFormat.json) {
+      json(out, response);
+      return;
+    }
+    table(out, header, items.stream().map(row).toList());
+    if (!nextPageToken.isEmpty()) {
+      out.println("next page: --page-token " + nextPageToken);
+      out.flush();
+    }
+  }
+
+  /** Prints one resource as JSON, or as a table of one row. */
+  static void resource(
+      Connection.OutputFormat format,
+      PrintWriter out,
+      MessageOrBuilder resource,
+      List<String> header,
+      List<String> row) {
+    if (format == Connection.OutputFormat.json) {
+      json(out, resource);
+      return;
+    }
+    table(out, header, List.of(row));
+  }
+
+  /** Formats a value as it was entered: 41.0 as 41, 0.50 as 0.5, without exponent. */
+  static String number(double value) {
+    if (!Double.isFinite(value)) {
+      return Double.toString(value);
+    }
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  /** Formats a timestamp in RFC 3339, or "-" when it is unset. */
+  static String time(boolean set, Timestamp timestamp) {
+    return set ? Timestamps.toString(timestamp) : "-";
   }
 
   /** Prints rows under a header, each column as wide as its widest cell. */

@@ -109,29 +109,20 @@ final class PartCommand {
                           .setPageSize(pageSize)
                           .setPageToken(pageToken)
                           .build()));
-      if (connection.output == Connection.OutputFormat.json) {
-        Output.json(spec.commandLine().getOut(), response);
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      for (Part part : response.getPartsList()) {
-        rows.add(
-            List.of(
-                part.getName(),
-                part.getEquipmentClass().name().replace("EQUIPMENT_CLASS_", ""),
-                part.getDisplayName(),
-                part.getLatestRevision(),
-                part.getReleasedRevision()));
-      }
-      Output.table(
+      Output.page(
+          connection.output,
           spec.commandLine().getOut(),
+          response,
           List.of("PART", "CLASS", "DISPLAY NAME", "LATEST", "RELEASED"),
-          rows);
-      if (!response.getNextPageToken().isEmpty()) {
-        spec.commandLine()
-            .getOut()
-            .println("next page: --page-token " + response.getNextPageToken());
-      }
+          response.getPartsList(),
+          (Part part) ->
+              List.of(
+                  part.getName(),
+                  part.getEquipmentClass().name().replace("EQUIPMENT_CLASS_", ""),
+                  part.getDisplayName(),
+                  part.getLatestRevision(),
+                  part.getReleasedRevision()),
+          response.getNextPageToken());
       return 0;
     }
   }

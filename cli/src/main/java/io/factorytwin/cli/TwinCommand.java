@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,15 +59,7 @@ final class TwinCommand {
 
   static <T> T withTwin(
       Connection connection, Function<TwinServiceGrpc.TwinServiceBlockingStub, T> work) {
-    ManagedChannel channel = connection.open(Connection.Service.TWIN);
-    try {
-      return work.apply(
-          TwinServiceGrpc.newBlockingStub(channel)
-              .withCallCredentials(connection.credentials())
-              .withDeadlineAfter(connection.timeoutSeconds, TimeUnit.SECONDS));
-    } finally {
-      Connection.close(channel);
-    }
+    return connection.call(Connection.Service.TWIN, TwinServiceGrpc::newBlockingStub, work);
   }
 
   /** `twins/{twin}` from a bare twin id or a twin name. */
@@ -84,12 +75,6 @@ final class TwinCommand {
   /** The last segment of a resource name, for tables. */
   static String shortName(String name) {
     return name.substring(name.lastIndexOf('/') + 1);
-  }
-
-  static void nextPage(CommandLine.Model.CommandSpec spec, String token) {
-    if (!token.isEmpty()) {
-      spec.commandLine().getOut().println("next page: --page-token " + token);
-    }
   }
 
   @Command(name = "nodes", mixinStandardHelpOptions = true, description = "List nodes, one page.")
@@ -126,25 +111,20 @@ final class TwinCommand {
                           .setPageSize(pageSize)
                           .setPageToken(pageToken)
                           .build()));
-      if (connection.output == Connection.OutputFormat.json) {
-        Output.json(spec.commandLine().getOut(), response);
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      for (Node node : response.getNodesList()) {
-        rows.add(
-            List.of(
-                shortName(node.getName()),
-                node.getEquipmentClass().name().replace("EQUIPMENT_CLASS_", ""),
-                node.getDisplayName(),
-                node.getPartRevision(),
-                String.join(",", node.getRedundancyGroupsList())));
-      }
-      Output.table(
+      Output.page(
+          connection.output,
           spec.commandLine().getOut(),
+          response,
           List.of("NODE", "CLASS", "DISPLAY NAME", "PART REVISION", "GROUPS"),
-          rows);
-      nextPage(spec, response.getNextPageToken());
+          response.getNodesList(),
+          (Node node) ->
+              List.of(
+                  shortName(node.getName()),
+                  node.getEquipmentClass().name().replace("EQUIPMENT_CLASS_", ""),
+                  node.getDisplayName(),
+                  node.getPartRevision(),
+                  String.join(",", node.getRedundancyGroupsList())),
+          response.getNextPageToken());
       return 0;
     }
   }
@@ -383,29 +363,24 @@ final class TwinCommand {
                           .setPageSize(pageSize)
                           .setPageToken(pageToken)
                           .build()));
-      if (connection.output == Connection.OutputFormat.json) {
-        Output.json(spec.commandLine().getOut(), response);
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      for (Insight insight : response.getInsightsList()) {
-        rows.add(
-            List.of(
-                shortName(insight.getName()),
-                insight.getState().name().replace("STATE_", ""),
-                insight.getSeverity().name().replace("SEVERITY_", ""),
-                insight.getSummary(),
-                String.format(
-                    Locale.ROOT,
-                    "%.2f / %.2f",
-                    insight.getObservedValue(),
-                    insight.getThresholdValue())));
-      }
-      Output.table(
+      Output.page(
+          connection.output,
           spec.commandLine().getOut(),
+          response,
           List.of("INSIGHT", "STATE", "SEVERITY", "SUMMARY", "OBSERVED / LIMIT"),
-          rows);
-      nextPage(spec, response.getNextPageToken());
+          response.getInsightsList(),
+          (Insight insight) ->
+              List.of(
+                  shortName(insight.getName()),
+                  insight.getState().name().replace("STATE_", ""),
+                  insight.getSeverity().name().replace("SEVERITY_", ""),
+                  insight.getSummary(),
+                  String.format(
+                      Locale.ROOT,
+                      "%.2f / %.2f",
+                      insight.getObservedValue(),
+                      insight.getThresholdValue())),
+          response.getNextPageToken());
       return 0;
     }
   }

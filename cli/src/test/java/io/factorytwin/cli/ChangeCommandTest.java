@@ -5,44 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.Set;
-import java.util.stream.Stream;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * factoryctl change against a real lifecycle-service: the jar that the build made in
- * lifecycle-service/target, started as its own process on a free loopback port. The reference hall
- * from the examples folder is imported and released first, so change notices have a released base.
- *
- * <p>NOTE: the service runs on an embedded H2 database in a temporary folder, because the jar's
- * database kind is fixed when it is built and the default build is H2. A build with -Ppostgresql
- * makes a jar that this test cannot start.
+ * lifecycle-service/target, started by {@link ServiceJarProcess}. The reference hall from the
+ * examples folder is imported and released first, so change notices have a released base.
  */
 class ChangeCommandTest {
 
-  private static final Path SERVICE_JAR =
-      Path.of("..", "lifecycle-service", "target", "quarkus-app", "quarkus-run.jar");
   private static final Path EXAMPLES = Path.of("..", "examples");
   private static final String HALL = "designs/reference-hall";
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
+  private static ServiceJarProcess service;
   private static Path work;
-  private static Process service;
   private static String address;
   private static String alice;
   private static String bob;
@@ -52,38 +33,11 @@ class ChangeCommandTest {
 
   @BeforeAll
   static void startServiceWithReleasedHall() throws Exception {
-    assertThat(SERVICE_JAR)
-        .as("lifecycle-service jar; build it first with ./mvnw -pl lifecycle-service package")
-        .isRegularFile();
-    work = Files.createTempDirectory("factoryctl-change-test");
-    KeyPair keys = rsaKeyPair();
-    Path publicKey = work.resolve("public.pem");
-    Files.writeString(
-        publicKey,
-        "-----BEGIN PUBLIC KEY-----\n"
-            + Base64.getMimeEncoder(64, "\n".getBytes())
-                .encodeToString(keys.getPublic().getEncoded())
-            + "\n-----END PUBLIC KEY-----\n");
-    alice = DevCommand.sign(keys.getPrivate(), "alice", Set.of("operator"), Duration.ofHours(1));
-    bob = DevCommand.sign(keys.getPrivate(), "bob", Set.of("operator"), Duration.ofHours(1));
-
-    int port = freePort();
-    address = "127.0.0.1:" + port;
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-jar",
-                SERVICE_JAR.toAbsolutePath().toString())
-            .directory(work.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("lifecycle.log").toFile());
-    builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-    builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    builder.environment().put("FACTORYTWIN_JWT_PUBLIC_KEY", publicKey.toString());
-    builder.environment().put("FACTORYTWIN_JWT_ISSUER", DevCommand.DEV_ISSUER);
-    service = builder.start();
-    awaitReady(port);
+    service = ServiceJarProcess.start("lifecycle-service", Map.of());
+    work = service.work;
+    address = service.address;
+    alice = service.token("alice", "operator");
+    bob = service.token("bob", "operator");
 
     for (String document : new String[] {"catalog.yaml", "reference-hall.yaml"}) {
       runOk(alice, "design", "import", EXAMPLES.resolve(document).toString());
@@ -95,13 +49,7 @@ class ChangeCommandTest {
   @AfterAll
   static void stopService() throws Exception {
     if (service != null) {
-      service.destroy();
-      service.waitFor();
-    }
-    if (work != null) {
-      try (Stream<Path> files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
+      service.close();
     }
   }
 
@@ -255,41 +203,5 @@ class ChangeCommandTest {
   private static void runOk(String token, String... args) {
     ChangeCommandTest test = new ChangeCommandTest();
     assertThat(test.run(token, args)).as(test.err.toString()).isZero();
-  }
-
-  private static void awaitReady(int port) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      assertThat(service.isAlive())
-          .as("lifecycle-service exited; see " + work.resolve("lifecycle.log"))
-          .isTrue();
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // Not listening yet.
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(
-        "lifecycle-service was not ready within " + READY_TIMEOUT.toSeconds() + " s");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static KeyPair rsaKeyPair() throws NoSuchAlgorithmException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    return generator.generateKeyPair();
   }
 }

@@ -1,0 +1,132 @@
+package io.factorytwin.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A service's built jar (`{module}/target/quarkus-app/quarkus-run.jar`) started as its own process
+ * on a free loopback port, in a temporary working folder, trusting a fresh RSA key pair whose
+ * tokens {@link #token} signs.
+ *
+ * <p>NOTE: the jar's database kind is fixed when it is built, and the default build is H2 in the
+ * working folder. A jar built with -Ppostgresql cannot start here.
+ */
+final class ServiceJarProcess implements AutoCloseable {
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+  final Path work;
+  final String address;
+  private final KeyPair keys;
+  private final Process process;
+
+  private ServiceJarProcess(Path work, String address, KeyPair keys, Process process) {
+    this.work = work;
+    this.address = address;
+    this.keys = keys;
+    this.process = process;
+  }
+
+  /** Starts the module's jar with the given extra environment and waits until it is ready. */
+  static ServiceJarProcess start(String module, Map<String, String> environment) throws Exception {
+    Path jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar");
+    assertThat(jar)
+        .as(module + " jar; build it first with ./mvnw -pl " + module + " package -DskipTests")
+        .isRegularFile();
+    Path work = Files.createTempDirectory("factoryctl-" + module + "-test");
+    KeyPair keys = rsaKeyPair();
+    Path publicKey = work.resolve("public.pem");
+    Files.writeString(
+        publicKey,
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(keys.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n");
+
+    int port = freePort();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-jar",
+                jar.toAbsolutePath().toString())
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve(module + ".log").toFile());
+    builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    builder.environment().put("FACTORYTWIN_JWT_PUBLIC_KEY", publicKey.toString());
+    builder.environment().put("FACTORYTWIN_JWT_ISSUER", DevCommand.DEV_ISSUER);
+    builder.environment().putAll(environment);
+    ServiceJarProcess service =
+        new ServiceJarProcess(work, "127.0.0.1:" + port, keys, builder.start());
+    service.awaitReady(module, port);
+    return service;
+  }
+
+  /** Returns a token of one role for the subject, valid for an hour. */
+  String token(String subject, String role) {
+    return DevCommand.sign(keys.getPrivate(), subject, Set.of(role), Duration.ofHours(1));
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    process.waitFor();
+    try (Stream<Path> files = Files.walk(work)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+  }
+
+  private void awaitReady(String module, int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(process.isAlive())
+          .as(module + " exited; see " + work.resolve(module + ".log"))
+          .isTrue();
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(module + " was not ready within " + READY_TIMEOUT.toSeconds() + " s");
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static KeyPair rsaKeyPair() throws NoSuchAlgorithmException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    return generator.generateKeyPair();
+  }
+}
