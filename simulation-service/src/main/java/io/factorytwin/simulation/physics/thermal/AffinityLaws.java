@@ -2,9 +2,9 @@ package io.factorytwin.simulation.physics.thermal;
 
 /**
  * Pump and fan affinity laws at fixed impeller diameter: flow is proportional to speed, head to
- * speed squared and shaft power to speed cubed (Karassik et al., Pump Handbook, 4th ed., section
- * 2.1). They hold along a system curve that passes through the origin (pure friction, no static
- * head), which is the case of a closed cooling loop.
+ * speed squared and shaft power to speed cubed (turn2engineering.com, "Pump affinity laws
+ * formula"). They hold along a system curve that passes through the origin (pure friction, no
+ * static head), which is the case of a closed cooling loop.
  *
  * @param designFlowLitersPerMinute flow at full speed, in L/min
  * @param designHeadKilopascals pressure rise at full speed, in kPa

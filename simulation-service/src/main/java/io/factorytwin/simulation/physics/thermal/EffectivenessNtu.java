@@ -3,8 +3,9 @@ package io.factorytwin.simulation.physics.thermal;
 /**
  * Effectiveness-NTU relations for two-stream heat exchangers. Effectiveness ε is the ratio of the
  * actual duty to the maximum {@code Cmin·(T_hot,in − T_cold,in)}; NTU is {@code UA/Cmin} and Cr is
- * {@code Cmin/Cmax}. The closed forms are those of Kays and London, Compact Heat Exchangers, as
- * tabulated in Incropera and DeWitt, Fundamentals of Heat and Mass Transfer, table 11.3.
+ * {@code Cmin/Cmax}. The closed forms for counterflow, parallel flow and Cr = 0 are the standard
+ * textbook results, as listed with their Cr = 1 limit at novasolver.jp ("Heat exchanger ε-NTU") and
+ * derived for counterflow in M. Subbu's heat-transfer course notes (msubbu.academy).
  */
 public final class EffectivenessNtu {
 

@@ -5,9 +5,8 @@ import io.factorytwin.simulation.physics.Fluid;
 /**
  * The facility water loop between the CDUs and the heat-rejection plant as one well-mixed volume:
  * {@code C·dT/dt = Q_cdu + ṁ_plant·cp·(T_plant,supply − T)}, with {@code C = V·ρ·cp}. The CDUs'
- * warm return mixes into the volume, which is also the water the CDUs draw. Mixed-tank models of
- * this kind are the lumped form used for plant loops in building simulation (EnergyPlus Engineering
- * Reference, "Plant/Condenser Loops", well-mixed loop capacitance).
+ * warm return mixes into the volume, which is also the water the CDUs draw. The single node ignores
+ * transport delay and stratification in the facility pipes.
  *
  * <p>For a constant CDU heat and plant inlet over a step the ODE is first order with {@code τ =
  * C/(ṁ·cp)} and target {@code T_plant,supply + Q_cdu/(ṁ·cp)}, solved exactly; the heat sent to the

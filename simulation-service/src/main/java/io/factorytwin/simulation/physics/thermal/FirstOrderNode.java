@@ -3,9 +3,8 @@ package io.factorytwin.simulation.physics.thermal;
 /**
  * A first-order lag {@code τ·dx/dt = target − x} advanced with its exact solution for a target that
  * is constant within each step: {@code x ← x + (target − x)(1 − e^(−dt/τ))}. Because the update is
- * the analytic solution of the linear ODE (any control textbook, e.g. Åström and Murray, Feedback
- * Systems, 2nd ed., section 6.3), the result at a given time does not depend on how the interval is
- * cut into steps.
+ * the analytic solution of the linear ODE, the result at a given time does not depend on how the
+ * interval is cut into steps.
  *
  * <p>The node also returns the mean of x over the last step, which callers need to integrate an
  * outflow {@code ṁ·cp·x} exactly: the mean is {@code target + (x0 − target)·(τ/dt)(1 − e^(−dt/τ))}.

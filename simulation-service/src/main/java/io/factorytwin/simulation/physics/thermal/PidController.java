@@ -2,11 +2,12 @@ package io.factorytwin.simulation.physics.thermal;
 
 /**
  * A discrete PID controller in the parallel ISA form {@code u = Kp·(e + (1/Ti)∫e dt − Td·dy_f/dt)}
- * with three refinements from Åström and Hägglund, Advanced PID Control (2006), chapter 3: the
- * derivative acts on the measurement, so a setpoint step gives no derivative kick; the derivative
- * is low-pass filtered with time constant {@code Td/N}; and the integral is frozen while the output
- * is saturated and the error would drive it further out (conditional integration, an anti-windup
- * scheme), so the controller leaves saturation as soon as the error changes sign.
+ * with three common refinements. The derivative acts on the measurement, so a setpoint step gives
+ * no derivative kick. The derivative is low-pass filtered with time constant {@code Td/N}. The
+ * integral is frozen while the output is saturated and the error would drive it further out, so the
+ * controller leaves saturation as soon as the error changes sign. This conditional integration is
+ * one of the anti-windup schemes reviewed by Peng, Vrančić and Hanus ("Anti-windup, bumpless, and
+ * conditioned transfer techniques for PID controllers", IEEE Control Systems 16(4), 1996).
  *
  * <p>Direct action makes the output rise when the measurement rises above the setpoint, as a
  * cooling valve must; reverse action is the heating case.
@@ -52,7 +53,7 @@ public final class PidController {
         || !(derivativeTimeSeconds >= 0)
         || !(derivativeFilterRatio > 0)) {
       throw new IllegalArgumentException(
-          "PID needs Kp ≥ 0, Ti > 0, Td ≥ 0 and N > 0, got Kp "
+          "invalid PID parameters: need Kp ≥ 0, Ti > 0, Td ≥ 0 and N > 0, got Kp "
               + proportionalGain
               + ", Ti "
               + integralTimeSeconds
@@ -77,7 +78,7 @@ public final class PidController {
 
   /**
    * Sets the integral so that the next output starts near {@code initialOutput} (bumpless start),
-   * and forgets the previous measurement so that the first update has no derivative kick.
+   * and clears the previous measurement so that the first update has no derivative kick.
    */
   public void reset(double initialOutput) {
     integralTerm = clamp(initialOutput);
@@ -105,8 +106,8 @@ public final class PidController {
       started = true;
     }
     if (derivativeTimeSeconds > 0) {
-      // Backward-difference form of the filtered derivative of −errorSign·y (Åström and
-      // Hägglund, section 3.5): stable for every dt because the filter pole is at Td/(Td + N·dt).
+      // Backward-difference discretization of Kp·Td·s/(1 + s·Td/N) acting on −errorSign·y: stable
+      // for every dt because its pole, (Td/N)/(Td/N + dt), lies in [0, 1).
       double filterTime = derivativeTimeSeconds / derivativeFilterRatio;
       double decay = filterTime / (filterTime + dtSeconds);
       derivativeTerm =

@@ -17,9 +17,10 @@ import java.util.Arrays;
  *       ISCA 2007).
  *   <li>Throttling from the GPU temperature at the start of the step: {@code f = 1} up to the
  *       slowdown temperature, falling linearly to {@code minClockFraction} at the shutdown
- *       temperature; at or above shutdown the rack latches off ({@code f = 0}, no tokens) until
- *       {@link #clearShutdown}. Dynamic power and tokens scale with f, which treats power as linear
- *       in clock at fixed voltage.
+ *       temperature. At or above shutdown the rack latches off ({@code f = 0}, no tokens) until
+ *       {@link #clearShutdown}, but keeps drawing idle power, which overstates the heat of a real
+ *       GPU shutdown. Dynamic power and tokens scale with f, which treats power as linear in clock
+ *       at fixed voltage.
  *   <li>One representative GPU per rack: a lumped cold plate and die with heat capacity {@code C =
  *       τ/R} between the GPU power {@code P_gpu = P·gpuShare/gpuCount} and the coolant inlet,
  *       {@code C·dT/dt = P_gpu − (T − T_in)/R}. Its steady state is {@code T_in + P_gpu·R}; it is
@@ -108,7 +109,7 @@ public final class RackBank {
      */
     public static Parameters gb200Nvl72() {
       // NOTE: the idle fraction (0.3), the GPU time constant (3 s) and the clock floor before
-      // shutdown (0.5) are estimates with no published source; treat them as tunable.
+      // shutdown (0.5) are estimates without a published source. Tune them per workload.
       return new Parameters(
           120_000.0, 0.3, 0.9, 0.72, 72, 0.03, 3.0, 87.0, 89.0, 92.0, 0.5, 865_000.0);
     }
@@ -201,8 +202,8 @@ public final class RackBank {
   /**
    * Advances every rack by one step with utilization, flow and inlet temperature held constant.
    *
-   * <p>A rack with zero flow keeps its outlet at the inlet temperature and its liquid heat is still
-   * counted: the caller must not run a rack dry and expect a physical answer.
+   * <p>NOTE: a rack with zero flow keeps its outlet at the inlet temperature while its liquid heat
+   * is still counted, so the energy balance fails for a rack run dry.
    *
    * @param dtSeconds step length in s
    * @param inletTemperatureC coolant supply temperature, the same for every rack, in °C
@@ -213,7 +214,7 @@ public final class RackBank {
     }
     Parameters p = parameters;
     double fraction = FirstOrderNode.stepFraction(dtSeconds, p.gpuTimeConstantSeconds());
-    double gpuPerRackWatt = p.gpuShare() / p.gpuCount();
+    double gpuWattsPerRackWatt = p.gpuShare() / p.gpuCount();
     double directLiquidShare = p.liquidShare() - p.gpuShare();
     double dynamicShare = 1.0 - p.idleFraction();
     double throttleSlope = (1.0 - p.minClockFraction()) / (p.shutdownC() - p.slowdownC());
@@ -238,7 +239,7 @@ public final class RackBank {
       }
       double power =
           p.ratedPowerWatts() * (p.idleFraction() + dynamicShare * utilization[i] * clock);
-      double target = inletTemperatureC + power * gpuPerRackWatt * p.thermalResistanceKPerW();
+      double target = inletTemperatureC + power * gpuWattsPerRackWatt * p.thermalResistanceKPerW();
       double updated = gpuTemperature + (target - gpuTemperature) * fraction;
       // Heat leaving the cold plates over the step is the GPU energy minus what the node stored.
       double liquid =

@@ -79,8 +79,8 @@ public final class TransportDelay {
    * Removes a volume at the outlet and returns its mean temperature in °C. A zero volume returns
    * the temperature at the outlet face without removing anything.
    *
-   * @throws IllegalStateException when the pipe holds less than the volume asked for, which means a
-   *     caller popped more than it pushed plus the pipe volume
+   * @throws IllegalStateException when the pipe contains less than the requested volume, which
+   *     means a caller popped more than it pushed plus the pipe volume
    */
   public double pop(double volumeLiters) {
     if (!(volumeLiters >= 0)) {

@@ -54,7 +54,7 @@ class PidControllerTest {
 
   @Test
   void integralRemovesOffsetOnFirstOrderPlant() {
-    // Plant y' = (−y + 10·u)/5 with a constant disturbance of +3 K, controller holds y at 20.
+    // Plant y' = (−y + 10·u)/5 with a constant disturbance of +3 K, the controller keeps y at 20.
     PidController pid = new PidController(0.2, 10.0, 0.0, 10.0, -5.0, 5.0, false);
     pid.reset(0.0);
     double y = 0.0;

@@ -188,6 +188,8 @@ class RackBankTest {
     double omegaTau = omega * GB200.gpuTimeConstantSeconds();
     double expected =
         gpuPowerAmplitude * GB200.thermalResistanceKPerW() / Math.sqrt(1 + omegaTau * omegaTau);
+    System.out.printf(
+        "3 Hz ripple: measured %.4f K, first-order gain %.4f K%n", measured, expected);
     assertThat(measured).isCloseTo(expected, within(0.02 * expected));
     assertThat(sum / fitSteps).isLessThan(GB200.slowdownC());
     assertThat(otherMax - otherMin).as("ripple on a steady rack").isLessThan(1e-9);
@@ -208,6 +210,7 @@ class RackBankTest {
         coarseMax = Math.max(coarseMax, coarse.gpuTemperatureC(0));
       }
     }
+    System.out.printf("3 Hz ripple with 1 s steps: %.2e K%n", (coarseMax - coarseMin) / 2);
     assertThat((coarseMax - coarseMin) / 2).isLessThan(0.01 * expected);
   }
 
