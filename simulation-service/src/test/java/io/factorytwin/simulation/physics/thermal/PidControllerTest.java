@@ -54,7 +54,7 @@ class PidControllerTest {
 
   @Test
   void integralRemovesOffsetOnFirstOrderPlant() {
-    // Plant y' = (−y + 10·u)/5 with a constant disturbance of +3 K, the controller keeps y at 20.
+    // Plant y' = (−y + 10·u + 3)/5, where +3 is a constant disturbance. The setpoint is 20.
     PidController pid = new PidController(0.2, 10.0, 0.0, 10.0, -5.0, 5.0, false);
     pid.reset(0.0);
     double y = 0.0;
@@ -70,16 +70,18 @@ class PidControllerTest {
   void antiWindupLeavesSaturationAtOnce() {
     PidController pid = new PidController(0.1, 5.0, 0.0, 10.0, 0.0, 1.0, true);
     pid.reset(0.5);
+    // 10 K above setpoint: P alone (1.0) plus the integral (0.5) saturates the output at once.
     for (int i = 0; i < 1_000; i++) {
       pid.update(30.0, 40.0, 1.0);
     }
     assertThat(pid.output()).isEqualTo(1.0);
-    assertThat(pid.integralTerm()).isLessThanOrEqualTo(1.0);
+    assertThat(pid.integralTerm()).isCloseTo(0.5, within(1e-12));
 
-    // The error reverses: without anti-windup the integral would hold ~1,000 s of 10 K error and
-    // the output would stay at 1 for a long time.
-    double output = pid.update(30.0, 25.0, 1.0);
+    // The error reverses to 1 K below setpoint: P −0.1 plus the frozen integral 0.5. Had the
+    // integral kept running during saturation it would sit at the upper limit and the output
+    // would be 0.9.
+    double output = pid.update(30.0, 29.0, 1.0);
 
-    assertThat(output).isLessThan(1.0);
+    assertThat(output).isCloseTo(0.5 - 0.1 - 0.1 * 1.0 / 5.0 * 1.0, within(1e-12));
   }
 }
