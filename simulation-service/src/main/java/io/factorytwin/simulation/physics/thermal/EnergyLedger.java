@@ -2,10 +2,11 @@ package io.factorytwin.simulation.physics.thermal;
 
 /**
  * First-law bookkeeping for a run: {@code IT energy + losses = heat rejected + stored heat change}.
- * Each unit adds what it moved over a step, computed from its own flows ({@code ṁ·cp·ΔT·dt}), and
- * the caller supplies the stored heat {@code Σ C·T} at the start and whenever it checks. A residual
- * larger than the tolerance means some unit creates or destroys energy, for example a rack that
- * computes its outlet rise with a different cp than the loop that carries the heat away.
+ * Each unit adds what it moved over a step, computed by the unit itself: heat carried off by liquid
+ * as {@code ṁ·cp·ΔT·dt}, heat to air as a share of IT power. The caller supplies the stored heat
+ * {@code Σ C·T} at the start and whenever it checks. A residual larger than the tolerance means
+ * some unit creates or destroys energy, for example a rack that computes its outlet rise with a
+ * different cp than the loop that carries the heat away.
  */
 public final class EnergyLedger {
 

@@ -94,9 +94,9 @@ public final class TransportDelay {
     double slack = 1e-9 * Math.max(volumeLiters, pipeVolumeLiters);
     if (volumeLiters > contentLiters + slack) {
       throw new IllegalStateException(
-          "pipe underflow: asked for "
+          "pipe underflow: requested "
               + volumeLiters
-              + " L but the pipe holds "
+              + " L but the pipe contains "
               + contentLiters
               + " L; push each step's flow before popping it or enlarge the pipe volume");
     }
