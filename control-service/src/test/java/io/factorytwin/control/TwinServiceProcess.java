@@ -11,6 +11,7 @@ import io.factorytwin.common.v1.PortSpec;
 import io.factorytwin.common.v1.Row;
 import io.factorytwin.common.v1.Site;
 import io.factorytwin.testing.GrpcClients;
+import io.factorytwin.testing.ServiceProcess;
 import io.factorytwin.testing.TestKeys;
 import io.factorytwin.twin.v1.ApplyDesignCommit;
 import io.factorytwin.twin.v1.ApplyDesignHeader;
@@ -23,14 +24,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,10 +53,9 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
 
   private static final Path JAR =
       Path.of("..", "twin-service", "target", "quarkus-app", "quarkus-run.jar");
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
   private Path work;
-  private Process process;
+  private ServiceProcess process;
   private int rows = 1;
 
   @Override
@@ -71,47 +65,34 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    if (!Files.isRegularFile(JAR)) {
-      throw new IllegalStateException(
-          "twin-service jar "
-              + JAR.toAbsolutePath()
-              + " not found; build it with ./mvnw install -DskipTests"
-              + " -pl proto,service-support,test-support,twin-service");
-    }
     try {
       work = Files.createTempDirectory("control-test-twin");
       Path token = work.resolve("setpoint-writer.jwt");
       Files.writeString(token, TestKeys.token("control-service", "setpoint-writer"));
-      int port = freePort();
-      ProcessBuilder builder =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx384m",
-                  "-jar",
-                  JAR.toAbsolutePath().toString())
-              .directory(work.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(work.resolve("twin.log").toFile());
-      builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-      builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-      builder
-          .environment()
-          .put(
-              "FACTORYTWIN_JWT_PUBLIC_KEY",
-              Path.of("target", "test-jwt", "public.pem").toAbsolutePath().toString());
-      builder.environment().put("FACTORYTWIN_JWT_ISSUER", TestKeys.ISSUER);
-      process = builder.start();
-      awaitReady(port);
-      buildTwin(port, rows);
+      process =
+          ServiceProcess.start(
+              "twin-service",
+              JAR,
+              work,
+              "384m",
+              Map.of(
+                  "FACTORYTWIN_JWT_PUBLIC_KEY",
+                  Path.of("target", "test-jwt", "public.pem").toAbsolutePath().toString(),
+                  "FACTORYTWIN_JWT_ISSUER",
+                  TestKeys.ISSUER));
+      buildTwin(process.port(), rows);
       return Map.of(
-          "control.twin.address", "127.0.0.1:" + port,
+          "control.twin.address", "127.0.0.1:" + process.port(),
           "control.twin.token-file", token.toString(),
           "control.audit.checkpoint-dir", work.resolve("checkpoints").toString(),
           "control.audit.checkpoint-key-file", work.resolve("checkpoint.key").toString(),
-          "test.twin.port", Integer.toString(port),
+          "test.twin.port", Integer.toString(process.port()),
           "test.twin.pid", Long.toString(process.pid()));
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start twin-service", e);
+      throw new IllegalStateException(
+          "cannot start twin-service; build its jar with ./mvnw install -DskipTests"
+              + " -pl proto,service-support,test-support,twin-service",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting twin-service", e);
@@ -121,14 +102,7 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
   @Override
   public void stop() {
     if (process != null) {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      process.close();
     }
     if (work != null) {
       try (Stream<Path> files = Files.walk(work)) {
@@ -136,39 +110,6 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
       } catch (IOException e) {
         // A leftover temporary directory does no harm.
       }
-    }
-  }
-
-  private void awaitReady(int port) throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "twin-service exited; see " + work.resolve("twin.log") + ":\n" + log());
-      }
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // Not listening yet.
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException(
-        "twin-service was not ready within " + READY_TIMEOUT.toSeconds() + " s:\n" + log());
-  }
-
-  private String log() {
-    try {
-      return Files.readString(work.resolve("twin.log"));
-    } catch (IOException e) {
-      return "(no log)";
     }
   }
 
@@ -308,12 +249,6 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
       throw new IllegalStateException("building the test twin failed", e);
     } finally {
       GrpcClients.close(channel);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }
