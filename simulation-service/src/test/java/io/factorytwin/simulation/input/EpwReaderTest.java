@@ -232,6 +232,34 @@ class EpwReaderTest {
   }
 
   @Test
+  void noDesignConditions_fallsBackToWideLimits() throws Exception {
+    List<String> header = new java.util.ArrayList<>(InputFixtures.syntheticHeader());
+    header.set(1, "DESIGN CONDITIONS,0");
+
+    WeatherYear year =
+        reader.read(
+            "plain.epw",
+            InputFixtures.syntheticYear(
+                header,
+                (row, fields) -> {
+                  if (row == 10) {
+                    fields[6] = "47.0";
+                    fields[7] = "29.5";
+                  }
+                  if (row == 11) {
+                    fields[6] = "61.0";
+                  }
+                }));
+
+    assertThat(year.designConditions()).isEmpty();
+    assertThat(year.anomalies())
+        .extracting(WeatherAnomaly::line, WeatherAnomaly::field)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(20, "dry_bulb_c"));
+    assertThat(year.dryBulbC(10)).isEqualTo(47.0);
+    assertThat(year.dewPointC(10)).isEqualTo(29.5);
+  }
+
+  @Test
   void plausibleYear_hasNoAnomalies() throws Exception {
     WeatherYear year = reader.read("synthetic.epw", syntheticYear((row, fields) -> {}));
 

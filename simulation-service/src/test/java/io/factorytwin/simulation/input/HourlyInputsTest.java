@@ -99,6 +99,51 @@ class HourlyInputsTest {
   }
 
   @Test
+  void leapYear_repeatsFebruary28() throws Exception {
+    WeatherYear synthetic =
+        new EpwReader("weather", 2024, 5, 5)
+            .read("synthetic.epw", InputFixtures.syntheticYear((row, fields) -> {}));
+    CarbonSeries flat = flatCarbon(2024, 8784);
+
+    HourlyInputs inputs = HourlyInputs.join(synthetic, flat, google, 2024);
+
+    assertThat(inputs.hours()).isEqualTo(8784);
+    // UTC-5: February 29, 05:00 UTC is local 00:00 on February 29, which takes February 28.
+    int february29 = (31 + 28) * 24 + 5;
+    assertThat(inputs.dryBulbC()[february29])
+        .isEqualTo(synthetic.dryBulbC(WeatherYear.rowOf(2, 28, 1)));
+    assertThat(inputs.monthUtc()[february29]).isEqualTo(2);
+    assertThat(inputs.utilization()[8760]).isEqualTo(google.utilization(0));
+  }
+
+  @Test
+  void halfHourOffset_interpolatesTwoRows() throws Exception {
+    List<String> header = new java.util.ArrayList<>(InputFixtures.syntheticHeader());
+    header.set(0, header.get(0).replace(",-5.0,", ",5.5,"));
+    WeatherYear synthetic =
+        new EpwReader().read("india.epw", InputFixtures.syntheticYear(header, (row, fields) -> {}));
+
+    HourlyInputs inputs = HourlyInputs.join(synthetic, flatCarbon(2022, 8760), google, 2022);
+
+    // 00:00 UTC is 05:30 local: halfway between the rows of local 05:00 and 06:00.
+    double expected = (synthetic.dryBulbC(5) + synthetic.dryBulbC(6)) / 2;
+    assertThat(inputs.dryBulbC()[0])
+        .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  private static CarbonSeries flatCarbon(int year, int hours) throws Exception {
+    StringBuilder csv = new StringBuilder("timestamp,avg_CI\n");
+    java.time.LocalDateTime start = java.time.LocalDateTime.of(year, 1, 1, 0, 0);
+    java.time.format.DateTimeFormatter format =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    for (int hour = 0; hour < hours; hour++) {
+      csv.append(start.plusHours(hour).format(format)).append("+00:00,400\n");
+    }
+    return new CarbonReader()
+        .read("flat.csv", new java.io.BufferedReader(new java.io.StringReader(csv.toString())));
+  }
+
+  @Test
   void carbonOfAnotherYear_isRejectedOnTheCarbonField() {
     Throwable thrown = catchThrowable(() -> HourlyInputs.join(leesburg, pjm, google, 2023));
 

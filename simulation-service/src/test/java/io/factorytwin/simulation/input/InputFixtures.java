@@ -47,7 +47,12 @@ final class InputFixtures {
    * the 0-based row index and its 35 fields and may change them.
    */
   static BufferedReader syntheticYear(BiConsumer<Integer, String[]> edit) throws Exception {
-    List<String> lines = new ArrayList<>(syntheticHeader());
+    return syntheticYear(syntheticHeader(), edit);
+  }
+
+  /** Builds a synthetic EPW year as {@link #syntheticYear(BiConsumer)} below the given header. */
+  static BufferedReader syntheticYear(List<String> header, BiConsumer<Integer, String[]> edit) {
+    List<String> lines = new ArrayList<>(header);
     int[] daysInMonth = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int row = 0;
     for (int month = 1; month <= 12; month++) {
