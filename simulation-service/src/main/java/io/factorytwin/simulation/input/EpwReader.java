@@ -42,6 +42,9 @@ public final class EpwReader {
   /** Default margin in K outside the 50-year return-period extremes of the dry bulb. */
   public static final double DEFAULT_DRY_BULB_MARGIN_K = 5.0;
 
+  /** Most hours per field that may be repaired by interpolation: a tenth of the year. */
+  static final int MAX_ANOMALOUS_HOURS = 876;
+
   /** Fields per data row in the EPW format. */
   static final int FIELDS_PER_ROW = 35;
 
@@ -171,11 +174,11 @@ public final class EpwReader {
           "the file ends after " + rows.count + " hourly rows; a typical year has 8760");
     }
 
-    fill(fileName, "dry_bulb_c", rows.dryBulbC);
-    fill(fileName, "dew_point_c", rows.dewPointC);
-    fill(fileName, "relative_humidity_pct", rows.relativeHumidityPct);
-    fill(fileName, "station_pressure_pa", rows.stationPressurePa);
-    fill(fileName, "global_horizontal_wh_per_m2", rows.globalHorizontalWhPerM2);
+    fill(fileName, "dry_bulb_c", rows.dryBulbC, rows.anomalies);
+    fill(fileName, "dew_point_c", rows.dewPointC, rows.anomalies);
+    fill(fileName, "relative_humidity_pct", rows.relativeHumidityPct, rows.anomalies);
+    fill(fileName, "station_pressure_pa", rows.stationPressurePa, rows.anomalies);
+    fill(fileName, "global_horizontal_wh_per_m2", rows.globalHorizontalWhPerM2, rows.anomalies);
 
     return new WeatherYear(
         fileName,
@@ -416,7 +419,29 @@ public final class EpwReader {
     return month;
   }
 
-  private void fill(String fileName, String column, double[] values) {
+  private void fill(String fileName, String column, double[] values, List<WeatherAnomaly> found) {
+    int rejected = 0;
+    int firstLine = 0;
+    for (WeatherAnomaly anomaly : found) {
+      if (anomaly.field().equals(column)) {
+        firstLine = rejected == 0 ? anomaly.line() : firstLine;
+        rejected++;
+      }
+    }
+    // Interpolating over a tenth of the year would invent the weather rather than repair it; a
+    // file this broken is more likely in other units or shifted columns.
+    if (rejected > MAX_ANOMALOUS_HOURS) {
+      throw InputErrors.atLine(
+          field,
+          fileName,
+          firstLine,
+          rejected
+              + " hours of "
+              + column
+              + " are implausible, the first on this line, and at most "
+              + MAX_ANOMALOUS_HOURS
+              + " are repaired. Check the units and column order of the file");
+    }
     if (!Interpolation.fillGaps(values)) {
       throw InputErrors.inFile(
           field, fileName, "no plausible value of " + column + " in any hour of the year");

@@ -260,6 +260,40 @@ class EpwReaderTest {
   }
 
   @Test
+  void pressureInHectopascals_isRejected() throws Exception {
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                reader.read(
+                    "hpa.epw",
+                    syntheticYear(
+                        (row, fields) -> {
+                          if (row >= 4) {
+                            fields[9] = "1005";
+                          }
+                        })));
+
+    assertDataSetInvalid(
+        thrown, "weather", "hpa.epw line 13:", "8756 hours of station_pressure_pa are implausible");
+  }
+
+  @Test
+  void manyAnomalies_upToTheLimitAreRepaired() throws Exception {
+    WeatherYear year =
+        reader.read(
+            "gaps.epw",
+            syntheticYear(
+                (row, fields) -> {
+                  if (row % 10 == 0) {
+                    fields[9] = "999999";
+                  }
+                }));
+
+    assertThat(year.anomalies()).hasSize(EpwReader.MAX_ANOMALOUS_HOURS);
+    assertThat(year.stationPressurePa(0)).isEqualTo(100500.0);
+  }
+
+  @Test
   void plausibleYear_hasNoAnomalies() throws Exception {
     WeatherYear year = reader.read("synthetic.epw", syntheticYear((row, fields) -> {}));
 
