@@ -57,7 +57,9 @@ public final class CarbonReader {
   /** Reads a file; errors name it by its file name only. */
   public CarbonSeries read(Path file) {
     String fileName = file.getFileName().toString();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    // ISO-8859-1 decodes every byte, so stray bytes surface as a parse error naming the line
+    // rather than as a decoding failure without one.
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
       return read(fileName, reader);
     } catch (IOException e) {
       throw new UncheckedIOException("failed to read carbon file " + fileName, e);

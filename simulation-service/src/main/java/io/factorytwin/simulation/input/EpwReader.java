@@ -119,6 +119,8 @@ public final class EpwReader {
   /** Reads a file; errors name it by its file name only, never by its full path. */
   public WeatherYear read(Path file) {
     String fileName = file.getFileName().toString();
+    // ISO-8859-1 decodes every byte, so stray bytes surface as a parse error naming the line
+    // rather than as a decoding failure without one.
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
       return read(fileName, reader);
     } catch (IOException e) {

@@ -19,6 +19,9 @@ import java.time.ZoneOffset;
  * <p>Carbon rows are taken as hour-beginning UTC timestamps, the same convention as the EPW rows
  * after conversion. The workload trace has no timestamps and starts at UTC hour 0.
  *
+ * <p>NOTE: the carbon files do not state whether a timestamp starts or ends its hour. If they are
+ * hour-ending, every carbon value here is joined one hour late.
+ *
  * <p>Wet bulb and other psychrometric quantities are not computed here. The array accessors return
  * the arrays themselves, not copies, so that a year-long loop reads them without allocating;
  * callers must not write to them.

@@ -57,7 +57,9 @@ public final class WorkloadTrace {
   /** Reads a file, reporting errors on the named request field. */
   public static WorkloadTrace read(Path file, String field) {
     String fileName = file.getFileName().toString();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    // ISO-8859-1 decodes every byte, so stray bytes surface as a parse error naming the line
+    // rather than as a decoding failure without one.
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
       return read(fileName, reader, field);
     } catch (IOException e) {
       throw new UncheckedIOException("failed to read workload file " + fileName, e);
