@@ -6,12 +6,14 @@ import java.util.SplittableRandom;
  * Second-scale rack utilization on top of an hourly {@link WorkloadTrace}, for transient runs.
  *
  * <p>Three shapes are laid over the hourly level {@code L} (the trace value of the hour that
- * contains {@code t}), each rack with its own random phase so that racks do not swing in lockstep:
+ * contains {@code t}). Racks are grouped into training jobs of {@code racksPerJob} consecutive
+ * racks. The racks of one job move in lockstep, as the GPUs of one synchronous training job do, and
+ * each job has its own random frequency and phases:
  *
  * <ul>
  *   <li>Training iterations: a rack alternates compute with communication and synchronization, so
  *       its power swings once per iteration. The swing is a raised cosine that takes the level from
- *       {@code L} down to {@code L × (1 − amplitude)} and back, at a frequency drawn per rack from
+ *       {@code L} down to {@code L × (1 − amplitude)} and back, at a frequency drawn per job from
  *       0.2 to 3 Hz, the band in which AI training power swings most (arXiv 2508.14318).
  *   <li>Job starts: once per job period each rack waits at the idle level (default 0.2) for the
  *       start delay, then steps at once to the running level {@code L}; with a trace at 1.0 this is
@@ -84,50 +86,70 @@ public final class TransientLoadGenerator {
 
   private final WorkloadTrace trace;
   private final Shape shape;
+  private final int racks;
+  private final int racksPerJob;
   private final double[] angularFrequency;
   private final double[] phase;
   private final double[] jobOffsetSeconds;
   private final double[] checkpointOffsetSeconds;
 
   /**
-   * Creates a generator.
+   * Creates a generator in which every rack runs its own job, so no two racks swing in lockstep.
    *
    * @param trace the hourly utilization; time 0 is hour 0 of the trace
    * @param racks number of racks, at least 1
    * @param seed seed of the random draws; the same seed gives the same series
    */
   public TransientLoadGenerator(WorkloadTrace trace, int racks, long seed, Shape shape) {
-    if (racks < 1) {
-      throw new IllegalArgumentException("racks must be at least 1: " + racks);
+    this(trace, racks, 1, seed, shape);
+  }
+
+  /**
+   * Creates a generator whose racks are grouped into jobs.
+   *
+   * @param trace the hourly utilization; time 0 is hour 0 of the trace
+   * @param racks number of racks, at least 1
+   * @param racksPerJob racks of one training job, at least 1; rack {@code r} belongs to job {@code
+   *     r / racksPerJob}, and a value of at least {@code racks} puts the whole hall in one job
+   * @param seed seed of the random draws; the same seed gives the same series
+   */
+  public TransientLoadGenerator(
+      WorkloadTrace trace, int racks, int racksPerJob, long seed, Shape shape) {
+    if (racks < 1 || racksPerJob < 1) {
+      throw new IllegalArgumentException(
+          "racks and racks per job must be at least 1: " + racks + ", " + racksPerJob);
     }
     this.trace = trace;
     this.shape = shape;
-    this.angularFrequency = new double[racks];
-    this.phase = new double[racks];
-    this.jobOffsetSeconds = new double[racks];
-    this.checkpointOffsetSeconds = new double[racks];
+    this.racks = racks;
+    this.racksPerJob = racksPerJob;
+    int jobs = (racks - 1) / racksPerJob + 1;
+    this.angularFrequency = new double[jobs];
+    this.phase = new double[jobs];
+    this.jobOffsetSeconds = new double[jobs];
+    this.checkpointOffsetSeconds = new double[jobs];
     SplittableRandom random = new SplittableRandom(seed);
-    // Racks draw in order, so the first racks keep their values when more racks are added.
-    for (int rack = 0; rack < racks; rack++) {
+    // Jobs draw in order, so the first jobs keep their values when more racks are added.
+    for (int job = 0; job < jobs; job++) {
       double hz =
           shape.minIterationHz() == shape.maxIterationHz()
               ? shape.minIterationHz()
               : random.nextDouble(shape.minIterationHz(), shape.maxIterationHz());
-      angularFrequency[rack] = 2 * Math.PI * hz;
-      phase[rack] = random.nextDouble(0, 2 * Math.PI);
-      jobOffsetSeconds[rack] = random.nextDouble(0, shape.jobPeriodSeconds());
-      checkpointOffsetSeconds[rack] = random.nextDouble(0, shape.checkpointIntervalSeconds());
+      angularFrequency[job] = 2 * Math.PI * hz;
+      phase[job] = random.nextDouble(0, 2 * Math.PI);
+      jobOffsetSeconds[job] = random.nextDouble(0, shape.jobPeriodSeconds());
+      checkpointOffsetSeconds[job] = random.nextDouble(0, shape.checkpointIntervalSeconds());
     }
   }
 
   /** Number of racks the generator was built for. */
   public int racks() {
-    return phase.length;
+    return racks;
   }
 
-  /** The iteration frequency drawn for a rack, in Hz. */
+  /** Returns the iteration frequency in Hz of the job that a rack belongs to. */
   public double iterationFrequencyHz(int rack) {
-    return angularFrequency[rack] / (2 * Math.PI);
+    return angularFrequency[rack / racksPerJob] / (2 * Math.PI);
   }
 
   /** Returns the utilization, 0..1, of a rack at {@code tSeconds} after hour 0 of the trace. */
@@ -142,25 +164,26 @@ public final class TransientLoadGenerator {
    */
   public void fill(double tSeconds, double[] out) {
     double level = trace.utilization((int) Math.floor(tSeconds / 3600.0));
-    for (int rack = 0; rack < phase.length; rack++) {
+    for (int rack = 0; rack < racks; rack++) {
       out[rack] = utilization(rack, tSeconds, level);
     }
   }
 
   private double utilization(int rack, double tSeconds, double level) {
+    int job = rack / racksPerJob;
     double idle = Math.min(shape.idleUtilization(), level);
     double sinceJobStart =
-        positiveRemainder(tSeconds - jobOffsetSeconds[rack], shape.jobPeriodSeconds());
+        positiveRemainder(tSeconds - jobOffsetSeconds[job], shape.jobPeriodSeconds());
     if (sinceJobStart < shape.jobStartDelaySeconds()) {
       return idle;
     }
     double sinceCheckpoint =
         positiveRemainder(
-            tSeconds - checkpointOffsetSeconds[rack], shape.checkpointIntervalSeconds());
+            tSeconds - checkpointOffsetSeconds[job], shape.checkpointIntervalSeconds());
     if (sinceCheckpoint < shape.checkpointSeconds()) {
       return idle;
     }
-    double swing = 0.5 * (1 - Math.cos(angularFrequency[rack] * tSeconds + phase[rack]));
+    double swing = 0.5 * (1 - Math.cos(angularFrequency[job] * tSeconds + phase[job]));
     double value = level * (1 - shape.iterationAmplitude() * swing);
     return Math.min(1.0, Math.max(0.0, value));
   }

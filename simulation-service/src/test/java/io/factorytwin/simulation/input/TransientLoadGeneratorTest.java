@@ -143,6 +143,28 @@ class TransientLoadGeneratorTest {
   }
 
   @Test
+  void racksOfOneJob_moveInLockstep() {
+    var generator =
+        new TransientLoadGenerator(VARYING, 6, 3, 21L, TransientLoadGenerator.Shape.defaults());
+    double[] out = new double[6];
+
+    int differentJobsDiffer = 0;
+    for (double t = 0; t < 3600; t += 0.7) {
+      generator.fill(t, out);
+      assertThat(out[1]).isEqualTo(out[0]);
+      assertThat(out[2]).isEqualTo(out[0]);
+      assertThat(out[4]).isEqualTo(out[3]);
+      assertThat(out[5]).isEqualTo(out[3]);
+      if (out[3] != out[0]) {
+        differentJobsDiffer++;
+      }
+    }
+    assertThat(generator.iterationFrequencyHz(2)).isEqualTo(generator.iterationFrequencyHz(0));
+    assertThat(generator.iterationFrequencyHz(3)).isNotEqualTo(generator.iterationFrequencyHz(0));
+    assertThat(differentJobsDiffer).isGreaterThan(1000);
+  }
+
+  @Test
   void invalidShape_isRejected() {
     assertThatThrownBy(() -> new TransientLoadGenerator.Shape(1.5, 0.2, 3, 0.2, 3600, 60, 600, 20))
         .isInstanceOf(IllegalArgumentException.class)
