@@ -5,8 +5,9 @@ package io.factorytwin.simulation.physics.plant;
  * temperature and a Carnot-effectiveness model calibrated on the same chiller above it.
  *
  * <p>The EIR range defaults to Tel from 4.44 °C (40 °F) to 9.0 °C, the conventional chilled-water
- * band the curves were fitted on. The Carnot model covers warm water up to Tel 45 °C, the highest
- * liquid-cooling supply that rack vendors quote. Both bounds are assumptions kept as parameters.
+ * band the curves were fitted on. The Carnot model covers warm water up to Tel 45 °C, the coolant
+ * inlet reported for Vera Rubin NVL72 racks (secondary reports of NVIDIA statements). Both bounds
+ * are assumptions kept as parameters.
  */
 public final class Chiller {
 

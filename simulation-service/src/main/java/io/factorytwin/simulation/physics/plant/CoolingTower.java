@@ -6,9 +6,10 @@ import io.factorytwin.simulation.physics.Fluid;
  * A bank of open evaporative cooling towers that all run at the same airflow. Leaving water = wet
  * bulb + approach, with the approach model of {@link LinearApproachExchanger}.
  *
- * <p>Water use: evaporation of about 1.55 L per kWh rejected (a common rule of thumb, roughly the
- * latent heat of water, 2.4 MJ/kg, with some sensible transfer to the air), and make-up water =
- * evaporation · COC / (COC − 1), where COC, the cycles of concentration, sets the blowdown.
+ * <p>Water use: evaporation of about 1.55 L per kWh rejected (a common rule of thumb, close to the
+ * 1.5 L that evaporating water at a latent heat of 2.4 MJ/kg would take), and make-up water =
+ * evaporation · COC / (COC − 1), where COC, the cycles of concentration, sets the blowdown. NOTE:
+ * the rate is held in all weather, although a tower in cold air evaporates less.
  */
 public final class CoolingTower implements HeatRejectionUnit {
 
@@ -24,9 +25,9 @@ public final class CoolingTower implements HeatRejectionUnit {
   public static final double DEFAULT_CYCLES_OF_CONCENTRATION = 4.0;
 
   /**
-   * Design fan power as a fraction of design heat rejection. Assumption: 1.3 %, close to the least
-   * efficient open axial-fan tower that US energy codes permit (about 40 gpm per fan hp at a 10 °F
-   * range).
+   * Design fan power as a fraction of design heat rejection. Assumption: 1.3 %, about 40 gpm per
+   * fan hp at a 10 °F range, the order of the minimum that ASHRAE 90.1 sets for axial-fan open
+   * towers (not checked against the standard's text).
    */
   public static final double DEFAULT_FAN_POWER_FRACTION = 0.013;
 

@@ -17,15 +17,15 @@ package io.factorytwin.simulation.physics.plant;
  * clear its threshold by the deadband, while a move back needs only T_avail above the threshold
  * itself (hysteresis). And no mode changes until the current one has been held for the minimum hold
  * time. The hold applies in both directions, so a plant in FREE_COOLING may miss its setpoint for
- * up to one hold time after the weather turns; the plant model reports that as a supply temperature
+ * up to one hold time after the weather turns. The plant model reports that as a supply temperature
  * above the setpoint.
  */
 public final class Economizer {
 
-  /** Deadband in K; an assumption, about the error of a wet-bulb forecast for the next hour. */
+  /** Deadband in K; an assumption. */
   public static final double DEFAULT_DEADBAND_K = 1.0;
 
-  /** Minimum time in a mode, in s; an assumption matching common sequences of operation. */
+  /** Minimum time in a mode, in s; an assumption. */
   public static final double DEFAULT_MIN_HOLD_SECONDS = 30 * 60;
 
   private final double deadbandK;

@@ -1,6 +1,6 @@
 package io.factorytwin.simulation.physics.plant;
 
-/** How the plant cools the facility water, from most to least economized. */
+/** Operating mode of the facility water cooling, from most to least economized. */
 public enum EconomizerMode {
   /** The heat-rejection units alone bring the facility water to its supply setpoint. */
   FREE_COOLING,

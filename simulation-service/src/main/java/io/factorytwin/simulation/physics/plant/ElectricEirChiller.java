@@ -17,12 +17,12 @@ package io.factorytwin.simulation.physics.plant;
  * </pre>
  *
  * <p>The part-load ratio is relative to the capacity available at the current temperatures, not to
- * the reference capacity; only this definition reproduces the Modelica Buildings record's published
- * operating points (power 360.4 kW and COP 5.92 at the reference temperatures and full load). Below
- * PLRmin the compressor cycles: it runs at PLRmin for the fraction PLR/PLRmin of the step. Between
- * PLRmin and PLRminUnload it cannot unload further, so it runs at PLRminUnload and a hot-gas bypass
- * adds the difference as a false load (EnergyPlus Engineering Reference, "Electric Chiller Model
- * Based on Condenser Entering Temperature").
+ * the reference capacity. Only this definition, with the power formula above, reproduces the
+ * validation points computed from the McQuay record (power 360.4 kW and COP 5.92 at the reference
+ * temperatures and full load, 136.9 kW at half load). Below PLRmin the compressor cycles: it runs
+ * at PLRmin for the fraction PLR/PLRmin of the step. Between PLRmin and PLRminUnload it cannot
+ * unload further, so it runs at PLRminUnload and a hot-gas bypass adds the difference as a false
+ * load (the same steps as the EnergyPlus source, {@code ChillerElectricEIR.cc}).
  */
 public final class ElectricEirChiller {
 

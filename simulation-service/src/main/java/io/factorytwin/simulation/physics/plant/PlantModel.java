@@ -51,7 +51,7 @@ public final class PlantModel {
    * @param facilityDesignDeltaK facility water rise at design flow, in K; sets the flow
    * @param condenserPumps heat-rejection loop pumps, at design flow whenever heat flows
    * @param facilityFluid liquid of the facility water loop
-   * @param condenserFluid liquid of the heat-rejection loop as the plant sees it
+   * @param condenserFluid liquid of the heat-rejection loop in the plant's heat balance
    */
   public record Configuration(
       Chiller chiller,

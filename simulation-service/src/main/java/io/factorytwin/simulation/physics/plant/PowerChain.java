@@ -16,9 +16,9 @@ package io.factorytwin.simulation.physics.plant;
  *
  * <p>The transformer has a no-load (core) loss and a load (copper) loss that scales with the square
  * of the load. The defaults meet the US DOE 2016 minimum efficiency for a 1,000 kVA three-phase
- * low-voltage dry-type distribution transformer, 99.28 % at 35 % load (10 CFR 431.196(a)(2)): the
- * no-load loss is taken as 0.10 % of rating (an assumption) and the load loss at rating is then
- * 1.256 %, so that the losses at 35 % load are 0.2538 % of rating.
+ * low-voltage dry-type distribution transformer, 99.28 % at 35 % load (10 CFR 431.196(a)(2)). The
+ * no-load loss is taken as 0.10 % of rating (an assumption). The load loss at rating is then 1.256
+ * %, so the losses at 35 % load are 0.2538 % of rating.
  *
  * <p>PDU and busway losses are a fixed fraction of the IT load, by default 1 % (assumption).
  */

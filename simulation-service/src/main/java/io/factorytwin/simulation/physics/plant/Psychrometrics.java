@@ -7,8 +7,8 @@ package io.factorytwin.simulation.physics.plant;
  * <p>Equations from ASHRAE Handbook Fundamentals (2017, SI edition), chapter 1: the saturation
  * pressure is the Hyland–Wexler (1983) formulation of equations 5 (over ice, −100 to 0 °C) and 6
  * (over liquid water, 0 to 200 °C), the humidity ratio is equation 20, and the wet bulb follows
- * from the psychrometric equations 33 (above freezing) and 35 (below). The coefficients are the
- * ones printed there and used by psychrolib 2.5.
+ * from the psychrometric equations 33 (above freezing) and 35 (below). The coefficients are those
+ * of that chapter as psychrolib 2.5 implements them.
  */
 public final class Psychrometrics {
 
