@@ -112,9 +112,15 @@ class PlantModelTest {
         new CoolingTower(LIQUID_W * 1.4, 3.0, 0.013 * LIQUID_W * 1.4, 0.2, 1.55, 4.0, wrongWater);
     PlantModel plant = new PlantModel(good.withHeatRejection(badTower));
 
-    for (double supply : new double[] {25, 7}) {
-      evaluate(plant, 5, 0, supply, new EconomizerState());
-      assertThat(hour.energyBalanceError()).as("supply %s °C", supply).isGreaterThan(0.05);
+    // Dry bulb, dew point and supply setpoint for free cooling, partial and mechanical hours.
+    double[][] hours = {{5, 0, 25}, {30, 19, 25}, {30, 19, 7}};
+    EconomizerMode[] modes = {
+      EconomizerMode.FREE_COOLING, EconomizerMode.PARTIAL, EconomizerMode.MECHANICAL
+    };
+    for (int i = 0; i < hours.length; i++) {
+      evaluate(plant, hours[i][0], hours[i][1], hours[i][2], new EconomizerState());
+      assertThat(hour.mode).isEqualTo(modes[i]);
+      assertThat(hour.energyBalanceError()).as("mode %s", hour.mode).isGreaterThan(0.05);
       assertThatThrownBy(
               () -> PlantModel.checkEnergyBalance(hour, PlantModel.ENERGY_BALANCE_TOLERANCE))
           .isInstanceOf(IllegalStateException.class)
