@@ -104,6 +104,19 @@ class PlantModelTest {
   }
 
   @Test
+  void adiabaticDryCoolerUsesWaterOnlyWhenHot() {
+    PlantModel.Configuration dry = PlantModel.Configuration.sizedFor(LIQUID_W, AIR_W, false);
+    DryCooler wet = DryCooler.withDefaults(LIQUID_W * 1.4, DryCooler.AdiabaticPads.withDefaults());
+    PlantModel plant = new PlantModel(dry.withHeatRejection(wet));
+    evaluate(plant, 20, 10, 30, new EconomizerState());
+    assertThat(hour.waterUseLiters).isZero();
+    assertBalanced();
+    evaluate(plant, 35, 18, 30, new EconomizerState());
+    assertThat(hour.waterUseLiters).isPositive();
+    assertBalanced();
+  }
+
+  @Test
   void wrongHeatCapacityInOneUnitFailsBalance() {
     PlantModel.Configuration good = PlantModel.Configuration.sizedFor(LIQUID_W, AIR_W, true);
     // The tower computes its heat with a heat capacity 10 % below the loop's water.
