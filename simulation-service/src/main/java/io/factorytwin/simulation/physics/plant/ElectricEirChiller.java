@@ -131,6 +131,56 @@ public final class ElectricEirChiller {
           0.09,
           1.03);
 
+  /**
+   * Range of temperatures the curves were fitted on, in °C.
+   *
+   * @param minLeavingChilledWaterC lowest Tel
+   * @param maxLeavingChilledWaterC highest Tel
+   * @param minEnteringCondenserWaterC lowest Tce
+   * @param maxEnteringCondenserWaterC highest Tce
+   */
+  public record FittedRange(
+      double minLeavingChilledWaterC,
+      double maxLeavingChilledWaterC,
+      double minEnteringCondenserWaterC,
+      double maxEnteringCondenserWaterC) {
+
+    public FittedRange {
+      Arguments.finite("minLeavingChilledWaterC", minLeavingChilledWaterC);
+      Arguments.finite("maxLeavingChilledWaterC", maxLeavingChilledWaterC);
+      Arguments.finite("minEnteringCondenserWaterC", minEnteringCondenserWaterC);
+      Arguments.finite("maxEnteringCondenserWaterC", maxEnteringCondenserWaterC);
+      if (!(minLeavingChilledWaterC < maxLeavingChilledWaterC
+          && minEnteringCondenserWaterC < maxEnteringCondenserWaterC)) {
+        throw new IllegalArgumentException(
+            "fitted range: each minimum must be below its maximum, got Tel "
+                + minLeavingChilledWaterC
+                + " to "
+                + maxLeavingChilledWaterC
+                + " °C and Tce "
+                + minEnteringCondenserWaterC
+                + " to "
+                + maxEnteringCondenserWaterC
+                + " °C");
+      }
+    }
+
+    /** Returns true when Tel and Tce lie inside the range, bounds included. */
+    public boolean contains(double leavingChilledWaterC, double enteringCondenserWaterC) {
+      return leavingChilledWaterC >= minLeavingChilledWaterC
+          && leavingChilledWaterC <= maxLeavingChilledWaterC
+          && enteringCondenserWaterC >= minEnteringCondenserWaterC
+          && enteringCondenserWaterC <= maxEnteringCondenserWaterC;
+    }
+  }
+
+  /**
+   * Fitted range of {@link #MCQUAY_PFH_2124KW}: Tel 5.56 to 8.89 °C and Tce 12.78 to 29.44 °C
+   * (TEvaLvgMin, TEvaLvgMax, TConEntMin and TConEntMax of the same Modelica Buildings record).
+   */
+  public static final FittedRange MCQUAY_PFH_2124KW_RANGE =
+      new FittedRange(5.56, 8.89, 12.78, 29.44);
+
   private final Parameters parameters;
   private final double a1, a2, a3, a4, a5, a6;
   private final double b1, b2, b3, b4, b5, b6;

@@ -130,7 +130,9 @@ public final class PlantModel {
       double designHeat = designLiquidHeatW + designAirHeatW;
       Arguments.positive("designLiquidHeatW + designAirHeatW", designHeat);
 
-      Chiller chiller = Chiller.of(ElectricEirChiller.MCQUAY_PFH_2124KW);
+      Chiller chiller =
+          Chiller.of(
+              ElectricEirChiller.MCQUAY_PFH_2124KW, ElectricEirChiller.MCQUAY_PFH_2124KW_RANGE);
       double chillerCapacity = ElectricEirChiller.MCQUAY_PFH_2124KW.referenceCapacityW();
       int chillers = (int) Math.ceil(designHeat * DEFAULT_SIZING_MARGIN / chillerCapacity);
       // The bank rejects the IT heat plus chiller power, about 1/COP more.

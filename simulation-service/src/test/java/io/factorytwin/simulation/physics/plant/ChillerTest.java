@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ChillerTest {
 
-  private final Chiller chiller = Chiller.of(ElectricEirChiller.MCQUAY_PFH_2124KW);
+  private final Chiller chiller =
+      Chiller.of(ElectricEirChiller.MCQUAY_PFH_2124KW, ElectricEirChiller.MCQUAY_PFH_2124KW_RANGE);
   private final ChillerOperation op = new ChillerOperation();
 
   private double fullLoadCop(double tel, double tce) {
@@ -38,12 +39,20 @@ class ChillerTest {
   }
 
   @Test
-  void selectsModelByLeavingWater() {
+  void selectsModelByFittedRange() {
+    // The McQuay curves were fitted on Tel 5.56 to 8.89 °C and Tce 12.78 to 29.44 °C.
+    assertThat(chiller.usesEir(7.0, 25.0)).isTrue();
+    assertThat(chiller.usesEir(8.89, 29.44)).isTrue();
+    assertThat(chiller.usesEir(9.5, 25.0)).isFalse();
+    assertThat(chiller.usesEir(7.0, 33.0)).isFalse();
+    assertThat(chiller.usesEir(7.0, 10.0)).isFalse();
+    assertThat(chiller.usesEir(5.0, 25.0)).isFalse();
+
     fullLoadCop(7.0, 25.0);
     assertThat(op.carnotModel).isFalse();
-    fullLoadCop(9.0, 25.0);
-    assertThat(op.carnotModel).isFalse();
     fullLoadCop(9.5, 25.0);
+    assertThat(op.carnotModel).isTrue();
+    fullLoadCop(7.0, 33.0);
     assertThat(op.carnotModel).isTrue();
   }
 
