@@ -49,8 +49,9 @@ class PsychrometricsTest {
 
   @Test
   void thirtyDegreesFiftyPercent() {
-    // Psychrometric chart point: 30 °C and 50 % RH at sea level have a dew point of about
-    // 18.4 °C and a wet bulb of about 22.0 °C.
+    // The usual sea-level chart reading for 30 °C and 50 % RH: dew point about 18.4 °C, wet bulb
+    // about 22.0 °C. It is not checked against a printed chart here; the ASHRAE Example 1 test
+    // above is the cited check.
     double dewPoint = Psychrometrics.dewPoint(30, 0.5);
     assertThat(dewPoint).isCloseTo(18.44, within(0.05));
     assertThat(Psychrometrics.wetBulb(30, dewPoint, SEA_LEVEL_PA)).isCloseTo(22.0, within(0.1));
