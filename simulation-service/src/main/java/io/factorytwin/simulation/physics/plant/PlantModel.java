@@ -49,7 +49,8 @@ public final class PlantModel {
    * @param minCondenserWaterC lowest condenser water the bank makes for the chillers, in °C
    * @param facilityPumps facility water pumps
    * @param facilityDesignDeltaK facility water rise at design flow, in K; sets the flow
-   * @param condenserPumps heat-rejection loop pumps, at design flow whenever heat flows
+   * @param condenserPumps heat-rejection loop pumps; they follow the facility pumps' flow fraction,
+   *     down to their own minimum
    * @param facilityFluid liquid of the facility water loop
    * @param condenserFluid liquid of the heat-rejection loop in the plant's heat balance
    */
@@ -87,6 +88,9 @@ public final class PlantModel {
 
     /** Lowest facility pump flow fraction; an assumption. */
     public static final double DEFAULT_FACILITY_MIN_FLOW_FRACTION = 0.3;
+
+    /** Lowest condenser pump flow fraction, kept for water distribution over the tower fill. */
+    public static final double DEFAULT_CONDENSER_MIN_FLOW_FRACTION = 0.5;
 
     /** Design margin on chillers and heat rejection over the design load; an assumption. */
     public static final double DEFAULT_SIZING_MARGIN = 1.2;
@@ -157,7 +161,7 @@ public final class PlantModel {
               condenserFlow,
               DEFAULT_CONDENSER_HEAD_M,
               Pump.DEFAULT_WIRE_TO_WATER_EFFICIENCY,
-              1.0,
+              DEFAULT_CONDENSER_MIN_FLOW_FRACTION,
               water);
       return new Configuration(
           chiller,
@@ -265,8 +269,10 @@ public final class PlantModel {
     double returnAtSetpoint = supplySetpointC + facilityHeat / facilityRate;
 
     Pump condenserPumps = c.condenserPumps();
-    double condenserFlow = condenserPumps.designFlowLitersPerMinute();
-    double condenserPumpPower = condenserPumps.powerW(1.0);
+    // Both loops follow the same load signal, so the condenser pumps track the facility pumps.
+    double condenserFraction = condenserPumps.flowFraction(facilityFraction);
+    double condenserFlow = condenserFraction * condenserPumps.designFlowLitersPerMinute();
+    double condenserPumpPower = condenserPumps.powerW(condenserFraction);
     double condenserRate = c.condenserFluid().capacityRate(condenserFlow);
 
     double available =
