@@ -12,8 +12,8 @@ CREATE TABLE job (
     -- The submitted job (display_name and spec only) as serialized factorytwin.simulation.v1.Job.
     spec                    BYTEA                       NOT NULL,
     creator                 VARCHAR(255)                NOT NULL,
-    -- Idempotency key of SubmitJob and the SHA-256 (hex) of the request it came with, which
-    -- tells a true retry from a reuse of the key with another body.
+    -- Idempotency key of SubmitJob and the SHA-256 (hex) of the request it came with, so that
+    -- SubmitJob detects a reuse of the key with another body.
     request_id              VARCHAR(64),
     request_hash            VARCHAR(64)                 NOT NULL,
     -- Change number: grows by one with every change of the row. It is the etag and the WatchJob
@@ -34,8 +34,9 @@ CREATE TABLE job (
     update_time             TIMESTAMP(6) WITH TIME ZONE NOT NULL,
     start_time              TIMESTAMP(6) WITH TIME ZONE,
     end_time                TIMESTAMP(6) WITH TIME ZONE,
-    CONSTRAINT job_state_check
-        CHECK (state IN ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')),
+    -- No CHECK on state: H2 2.4.240 rejects every insert into a table with a CHECK constraint once
+    -- the connection that created the constraint has closed ("Check constraint invalid: ... The
+    -- database has been closed"). JobStore writes the column only from JobState names.
     CONSTRAINT job_request_unique UNIQUE (creator, request_id)
 );
 
@@ -53,8 +54,8 @@ CREATE TABLE job_result (
 );
 
 -- The down-sampled series of a result, one row per series: serialized
--- factorytwin.simulation.v1.Series with its timestamps and values. ListJobSeries reads them in
--- order of series_index, which follows the order of name and labels.
+-- factorytwin.simulation.v1.Series with its timestamps and values. series_index keeps the order in
+-- which the runner returned them; ListJobSeries, not built yet, must sort by name and labels.
 CREATE TABLE job_series (
     job_id       VARCHAR(63) NOT NULL REFERENCES job (id),
     series_index INTEGER     NOT NULL,

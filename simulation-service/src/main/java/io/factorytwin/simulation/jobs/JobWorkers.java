@@ -212,7 +212,22 @@ public class JobWorkers {
       record(job, owner, store.stop(job.id(), owner, JobState.FAILED, outcome.failure()));
       return;
     }
-    JobResult result = complete(job, outcome);
+    JobResult result;
+    try {
+      result = complete(job, outcome);
+    } catch (IllegalStateException e) {
+      // A runner bug, such as a series with more timestamps than values, counts as a failed run.
+      Log.errorf(
+          e,
+          "runner of %s returned an invalid result on attempt %d",
+          job.name(),
+          job.attemptCount());
+      record(
+          job,
+          owner,
+          store.retryOrFail(job.id(), owner, maxAttempts, failure("INTERNAL", e.getMessage())));
+      return;
+    }
     record(job, owner, store.succeed(job.id(), owner, result, outcome.series()));
   }
 
