@@ -1,0 +1,41 @@
+package io.factorytwin.simulation.jobs;
+
+import io.factorytwin.simulation.v1.JobFailure;
+import io.factorytwin.simulation.v1.JobResult;
+import io.factorytwin.simulation.v1.Series;
+import java.util.List;
+
+/**
+ * The end of a run: a result, or a failure that running again would not fix.
+ *
+ * @param result the KPIs (one member of {@code result} set) and warnings; the queue fills in the
+ *     job name, kind, series descriptions and create time. Null for a failure.
+ * @param series the down-sampled series, each with timestamps and values of equal length; empty for
+ *     a failure
+ * @param failure why the job failed, or null for a result
+ */
+public record JobOutcome(JobResult result, List<Series> series, JobFailure failure) {
+
+  public JobOutcome {
+    if ((result == null) == (failure == null)) {
+      throw new IllegalArgumentException("an outcome has either a result or a failure");
+    }
+    series = List.copyOf(series);
+  }
+
+  public static JobOutcome succeeded(JobResult result, List<Series> series) {
+    return new JobOutcome(result, series, null);
+  }
+
+  /**
+   * Returns a failure outcome.
+   *
+   * @param reason an ErrorReason value name without its prefix, such as ENERGY_BALANCE_FAILED
+   */
+  public static JobOutcome failed(String reason, String message, String subject) {
+    return new JobOutcome(
+        null,
+        List.of(),
+        JobFailure.newBuilder().setReason(reason).setMessage(message).setSubject(subject).build());
+  }
+}
