@@ -25,7 +25,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>Each caller's work runs in queue order and either all of it commits or none of it. When a
  * transaction fails, the writer rolls it back and runs each of its works alone, so one failing work
- * fails only its own caller. The writer owns one connection outside the pool's transactions, so it
+ * fails only its own caller. The head is locked before any work runs; holds and decisions also
+ * append to the chain before they supersede actions, so no two transactions take the head and an
+ * action's row lock in opposite orders. The writer owns one connection outside the pool's transactions, so it
  * never waits for a pooled connection that a waiting caller holds.
  */
 @ApplicationScoped
