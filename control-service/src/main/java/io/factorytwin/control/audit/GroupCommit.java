@@ -27,8 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * transaction fails, the writer rolls it back and runs each of its works alone, so one failing work
  * fails only its own caller. The head is locked before any work runs; holds and decisions also
  * append to the chain before they supersede actions, so no two transactions take the head and an
- * action's row lock in opposite orders. The writer owns one connection outside the pool's transactions, so it
- * never waits for a pooled connection that a waiting caller holds.
+ * action's row lock in opposite orders. The writer owns one connection outside the pool's
+ * transactions, so it never waits for a pooled connection that a waiting caller holds.
  */
 @ApplicationScoped
 public class GroupCommit {
