@@ -61,7 +61,7 @@ import org.junit.jupiter.api.Test;
  */
 class SimCommandTest {
 
-  private static final String REVISION = "designs/hall/revisions/a";
+  private static final String REVISION = "designs/hall/revisions/1";
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -646,7 +646,7 @@ class SimCommandTest {
         JobResult.newBuilder()
             .setJob("jobs/j-1")
             .setKind(Job.Kind.KIND_DESIGN_EVALUATION)
-            .setDesignEvaluation(row("designs/hall/revisions/a", 1.21, 1))
+            .setDesignEvaluation(row("designs/hall/revisions/1", 1.21, 1))
             .build();
 
     assertThat(run("result", "j-1", "-o", "json")).isZero();
@@ -656,7 +656,7 @@ class SimCommandTest {
 
     assertThat(run("result", "j-1")).isZero();
     assertThat(out.toString())
-        .contains("model designs/hall/revisions/a")
+        .contains("model designs/hall/revisions/1")
         .containsPattern("PUE\\s+1.210");
   }
 
@@ -684,7 +684,7 @@ class SimCommandTest {
     alternatives.add(alternative("va", REVISION, null, null));
     alternatives.add(alternative("tx", REVISION, dallas, null));
     alternatives.add(alternative("va-miso", REVISION, null, "MISO"));
-    alternatives.add(alternative("old", "designs/hall/revisions/z", dallas, null));
+    alternatives.add(alternative("old", "designs/hall/revisions/2", dallas, null));
     workloadFiles.add(SimSubmitCommands.PREFERRED_WORKLOAD);
     watched.add(job(Job.State.STATE_SUCCEEDED, 1, ""));
 
