@@ -72,7 +72,7 @@ final class SimCommand {
         || state == Job.State.STATE_CANCELLED;
   }
 
-  /** The exit code a watch ends with: 0 for SUCCEEDED, non-zero for a job that did not succeed. */
+  /** Returns the exit code of a watch: 0 for SUCCEEDED, non-zero for a job that did not succeed. */
   static int exitCode(Job.State state) {
     return switch (state) {
       case STATE_SUCCEEDED -> 0;
@@ -151,7 +151,7 @@ final class SimCommand {
     return watch(connection, spec, job.getName(), progress);
   }
 
-  /** How watch shows progress. */
+  /** The form in which watch prints progress. */
   enum ProgressMode {
     /** A bar when standard output is a terminal, lines otherwise. */
     auto,
@@ -162,12 +162,18 @@ final class SimCommand {
   }
 
   /**
-   * Whether standard output is a terminal. {@code System.console()} is null when standard input or
-   * output is redirected (Java 21; the project compiles for release 21, where Console.isTerminal is
-   * not available).
+   * Returns whether standard output is a terminal. bin/factoryctl tests it with {@code [ -t 1 ]}
+   * and passes the answer as the system property {@code factoryctl.stdout-terminal}. Without it,
+   * Java 21 tells by {@code System.console()} being non-null, but from Java 22 on that is non-null
+   * even when output is redirected, and Console.isTerminal is not in release 21, so lines are
+   * printed.
    */
   static boolean stdoutIsTerminal() {
-    return System.console() != null;
+    String property = System.getProperty("factoryctl.stdout-terminal");
+    if (property != null) {
+      return Boolean.parseBoolean(property);
+    }
+    return Runtime.version().feature() < 22 && System.console() != null;
   }
 
   /**

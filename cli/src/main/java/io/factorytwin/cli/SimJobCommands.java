@@ -88,7 +88,7 @@ final class SimJobCommands {
         description = "Only jobs of this kind, such as transient or design-evaluation.")
     Job.Kind kind;
 
-    /** The filter ListJobs accepts: `state = X AND kind = Y`, either term optional. */
+    /** Builds the filter that ListJobs accepts: `state = X AND kind = Y`, either term optional. */
     String filter() {
       List<String> terms = new ArrayList<>();
       if (state != null) {
@@ -231,9 +231,9 @@ final class SimJobCommands {
   }
 
   /**
-   * One row per alternative, one column per KPI; the cell of the alternative that the server named
-   * best for that KPI carries a trailing *. The marks come from ComparisonResult.best, so the
-   * client never decides on its own whether lower or higher is better.
+   * Prints one row per alternative and one column per KPI. The cell of the alternative that the
+   * server named best for a KPI carries a trailing *. The marks come from ComparisonResult.best, so
+   * the client does not decide whether lower or higher is better.
    */
   static void printComparison(PrintWriter out, ComparisonResult comparison) {
     Set<String> best = new HashSet<>();

@@ -473,7 +473,7 @@ final class SimSubmitCommands {
       return SimCommand.submit(connection, spec, request, requestId == null, !noWatch, progress);
     }
 
-    /** The first workload data set the server lists, preferring {@link #PREFERRED_WORKLOAD}. */
+    /** Picks {@link #PREFERRED_WORKLOAD} when the server lists it, else the first listed. */
     private String defaultWorkload() {
       ListDataSetsResponse listed =
           SimCommand.withSimulation(

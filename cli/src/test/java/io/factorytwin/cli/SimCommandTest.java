@@ -55,13 +55,13 @@ import org.junit.jupiter.api.Test;
 /**
  * factoryctl sim against an in-process stand-in of simulation-service and lifecycle-service on
  * loopback: the requests the commands build, what they print and their exit codes. The stand-in
- * answers from fixed messages that each test sets; the job queue itself is tested in
+ * returns fixed messages that each test sets; the job queue itself is tested in
  * simulation-service's JobsGrpcTest, and SimServiceCliTest runs these commands against the real
  * jar.
  */
 class SimCommandTest {
 
-  private static final String REVISION = "designs/hall/revisions/1";
+  private static final String REVISION = "designs/hall/revisions/a";
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -70,7 +70,7 @@ class SimCommandTest {
   /** The messages WatchJob streams, in order, before it completes. */
   private final List<Job> watched = new ArrayList<>();
 
-  /** What SubmitJob answers: the job, or this error when set. */
+  /** The error SubmitJob returns when set; otherwise it returns the job. */
   private io.grpc.StatusRuntimeException submitError;
 
   private JobResult result = JobResult.getDefaultInstance();
@@ -262,7 +262,7 @@ class SimCommandTest {
   // ---- submit ----
 
   @Test
-  void submitDesignEvaluation_buildsSpecAndPrintsGeneratedRequestId() {
+  void submitDesign_buildsSpecAndRequestId() {
     int code =
         run(
             "submit",
@@ -289,7 +289,7 @@ class SimCommandTest {
   }
 
   @Test
-  void submitTransient_modelByNamePolicyAndShortDuration() {
+  void submitTransient_modelNameAndPolicy() {
     String requestId = "5f0c6a4e-0a47-4b1c-9c8e-1f3b2d4a5e6f";
     int code =
         run(
@@ -340,7 +340,7 @@ class SimCommandTest {
   }
 
   @Test
-  void submit_invalidArguments_areUsageErrorsBeforeAnyCall() {
+  void submit_invalidArguments_areUsageErrors() {
     String[][] cases = {
       {"submit", "design-evaluation", "--workload=A.csv"},
       {
@@ -414,7 +414,7 @@ class SimCommandTest {
   }
 
   @Test
-  void submit_kindWithoutRunner_printsStatusAndTheKind() {
+  void submit_kindWithoutRunner_namesKind() {
     submitError =
         StatusProto.toStatusRuntimeException(
             com.google.rpc.Status.newBuilder()
@@ -464,7 +464,7 @@ class SimCommandTest {
   }
 
   @Test
-  void jobs_noOptions_sendEmptyFilter_unknownStateIsUsageError() {
+  void jobs_kindAlone_andUnknownState() {
     assertThat(run("jobs", "--kind=KIND_COMPARISON")).isZero();
     assertThat(request(ListJobsRequest.class).getFilter()).isEqualTo("kind = COMPARISON");
 
@@ -477,7 +477,7 @@ class SimCommandTest {
   // ---- watch ----
 
   @Test
-  void watch_notATerminal_printsOneLinePerChangeAndExitsZero() {
+  void watch_notTerminal_printsLines() {
     watched.add(job(Job.State.STATE_QUEUED, 0, ""));
     watched.add(job(Job.State.STATE_RUNNING, 0.25, "simulated minute 3"));
     // Same whole percent and message: no second line.
@@ -514,6 +514,27 @@ class SimCommandTest {
   }
 
   @Test
+  void watch_auto_followsTerminalProperty() {
+    watched.add(job(Job.State.STATE_SUCCEEDED, 1, ""));
+    String before = System.getProperty("factoryctl.stdout-terminal");
+    try {
+      System.setProperty("factoryctl.stdout-terminal", "true");
+      assertThat(run("watch", "j-1")).isZero();
+      assertThat(out.toString()).contains("\r[#");
+
+      System.setProperty("factoryctl.stdout-terminal", "false");
+      assertThat(run("watch", "j-1")).isZero();
+      assertThat(out.toString()).doesNotContain("\r").startsWith("SUCCEEDED 100%");
+    } finally {
+      if (before == null) {
+        System.clearProperty("factoryctl.stdout-terminal");
+      } else {
+        System.setProperty("factoryctl.stdout-terminal", before);
+      }
+    }
+  }
+
+  @Test
   void watch_failedJob_exitsCheckFailedWithReason() {
     watched.add(job(Job.State.STATE_RUNNING, 0.1, ""));
     watched.add(
@@ -545,7 +566,7 @@ class SimCommandTest {
   }
 
   @Test
-  void watch_json_printsEachJobMessageAndSkipsKeepalives() {
+  void watch_json_skipsKeepalives() {
     watched.add(job(Job.State.STATE_RUNNING, 0.1, ""));
     watched.add(job(Job.State.STATE_SUCCEEDED, 1, ""));
 
@@ -576,7 +597,7 @@ class SimCommandTest {
   // ---- cancel ----
 
   @Test
-  void cancel_withoutEtag_sendsTheEtagGetJobReturned() {
+  void cancel_withoutEtag_readsEtag() {
     int code = run("cancel", "j-1");
 
     assertThat(code).as(err.toString()).isZero();
@@ -607,7 +628,7 @@ class SimCommandTest {
   }
 
   @Test
-  void result_comparison_marksTheBestThatTheServerNamed() {
+  void result_comparison_marksBest() {
     String va = "designs/hall/alternatives/va";
     String wa = "designs/hall/alternatives/wa";
     result =
@@ -646,7 +667,7 @@ class SimCommandTest {
         JobResult.newBuilder()
             .setJob("jobs/j-1")
             .setKind(Job.Kind.KIND_DESIGN_EVALUATION)
-            .setDesignEvaluation(row("designs/hall/revisions/1", 1.21, 1))
+            .setDesignEvaluation(row("designs/hall/revisions/a", 1.21, 1))
             .build();
 
     assertThat(run("result", "j-1", "-o", "json")).isZero();
@@ -656,7 +677,7 @@ class SimCommandTest {
 
     assertThat(run("result", "j-1")).isZero();
     assertThat(out.toString())
-        .contains("model designs/hall/revisions/1")
+        .contains("model designs/hall/revisions/a")
         .containsPattern("PUE\\s+1.210");
   }
 
@@ -675,7 +696,7 @@ class SimCommandTest {
   }
 
   @Test
-  void compare_readsEachAlternativesSiteAndDefaultWorkload() {
+  void compare_readsSitesAndWorkload() {
     Site dallas =
         Site.newBuilder()
             .setWeatherDataSet("USA_TX_Dallas-Fort.Worth.epw")
@@ -684,7 +705,7 @@ class SimCommandTest {
     alternatives.add(alternative("va", REVISION, null, null));
     alternatives.add(alternative("tx", REVISION, dallas, null));
     alternatives.add(alternative("va-miso", REVISION, null, "MISO"));
-    alternatives.add(alternative("old", "designs/hall/revisions/2", dallas, null));
+    alternatives.add(alternative("old", "designs/hall/revisions/b", dallas, null));
     workloadFiles.add(SimSubmitCommands.PREFERRED_WORKLOAD);
     watched.add(job(Job.State.STATE_SUCCEEDED, 1, ""));
 
@@ -717,7 +738,7 @@ class SimCommandTest {
   }
 
   @Test
-  void compare_withoutPreferredWorkload_takesTheFirstListed_orTheGivenOne() {
+  void compare_workload_firstListedOrGiven() {
     alternatives.add(alternative("va", REVISION, null, null));
     alternatives.add(alternative("wa", REVISION, null, "BPAT"));
 
@@ -737,7 +758,7 @@ class SimCommandTest {
   }
 
   @Test
-  void compare_fewerThanTwoAlternatives_orNoGridRegion_failsBeforeSubmit() {
+  void compare_incompleteAlternatives_fail() {
     alternatives.add(alternative("va", REVISION, null, null));
     assertThat(run("compare", REVISION)).isEqualTo(ErrorReporter.FAILED);
     assertThat(err.toString())
