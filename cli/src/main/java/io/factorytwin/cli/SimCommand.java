@@ -6,13 +6,17 @@ import io.factorytwin.simulation.v1.SimulationServiceGrpc;
 import io.factorytwin.simulation.v1.SubmitJobRequest;
 import io.factorytwin.simulation.v1.WatchJobRequest;
 import io.factorytwin.simulation.v1.WatchJobResponse;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +44,15 @@ final class SimCommand {
 
   static final List<String> JOB_HEADER =
       List.of("JOB", "KIND", "STATE", "PROGRESS", "CREATED", "DISPLAY NAME");
+
+  /** Reconnects of a watch in a row, without a message in between, before it gives up. */
+  static final int MAX_RECONNECTS = 5;
+
+  /**
+   * Time without any message, keepalives included, after which a watch reconnects. The contract
+   * sets 30 s, three keepalive intervals. Tests shorten it.
+   */
+  static java.time.Duration silenceLimit = java.time.Duration.ofSeconds(30);
 
   /** Width of the progress bar in characters, between the brackets. */
   private static final int BAR_WIDTH = 30;
@@ -199,14 +212,15 @@ final class SimCommand {
     int reconnects = 0;
     while (true) {
       ManagedChannel channel = connection.open(Connection.Service.SIMULATION);
-      try {
-        Iterator<WatchJobResponse> stream =
-            SimulationServiceGrpc.newBlockingStub(channel)
-                .withCallCredentials(connection.credentials())
-                .watchJob(
-                    WatchJobRequest.newBuilder().setName(name).setAfterSequence(sequence).build());
-        while (stream.hasNext()) {
-          WatchJobResponse message = stream.next();
+      WatchJobRequest request =
+          WatchJobRequest.newBuilder().setName(name).setAfterSequence(sequence).build();
+      try (JobStream stream =
+          new JobStream(
+              SimulationServiceGrpc.newStub(channel).withCallCredentials(connection.credentials()),
+              request)) {
+        WatchJobResponse message;
+        while ((message = stream.next(silenceLimit)) != null) {
+          reconnects = 0;
           sequence = Math.max(sequence, message.getSequence());
           if (!message.hasJob()) {
             continue;
@@ -224,13 +238,28 @@ final class SimCommand {
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
         boolean retry =
-            (code == Status.Code.UNAVAILABLE || code == Status.Code.INTERNAL) && reconnects < 5;
+            (code == Status.Code.UNAVAILABLE || code == Status.Code.INTERNAL)
+                && reconnects < MAX_RECONNECTS;
         if (!retry) {
           printer.end();
           throw e;
         }
         reconnects++;
         sleepBeforeReconnect();
+        continue;
+      } catch (SilentStreamException e) {
+        if (reconnects >= MAX_RECONNECTS) {
+          printer.end();
+          throw new CliException(
+              "no message on the watch of "
+                  + name
+                  + " for "
+                  + silenceLimit.toSeconds()
+                  + " s after "
+                  + MAX_RECONNECTS
+                  + " reconnects; check the service and run 'sim watch' again");
+        }
+        reconnects++;
         continue;
       } finally {
         Connection.close(channel);
@@ -267,6 +296,75 @@ final class SimCommand {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted while reconnecting to the job's stream");
+    }
+  }
+
+  /** A WatchJob call whose messages are read with a limit on the wait for each. */
+  static final class JobStream implements AutoCloseable {
+    private static final Object END = new Object();
+
+    private final BlockingQueue<Object> items = new LinkedBlockingQueue<>();
+    private final Context.CancellableContext context = Context.current().withCancellation();
+
+    JobStream(SimulationServiceGrpc.SimulationServiceStub stub, WatchJobRequest request) {
+      context.run(
+          () ->
+              stub.watchJob(
+                  request,
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(WatchJobResponse value) {
+                      items.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                      items.add(failure);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                      items.add(END);
+                    }
+                  }));
+    }
+
+    /**
+     * Returns the next message, or null once the stream ended. Throws the stream's failure as a
+     * StatusRuntimeException, and {@link SilentStreamException} when nothing arrived in time.
+     */
+    WatchJobResponse next(java.time.Duration limit) {
+      Object item;
+      try {
+        item = items.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted while watching the job");
+      }
+      if (item == null) {
+        throw new SilentStreamException();
+      }
+      if (item == END) {
+        return null;
+      }
+      if (item instanceof Throwable failure) {
+        // Rebuilt here so that the trailers with the error details stay with the status.
+        throw Status.fromThrowable(failure)
+            .asRuntimeException(Status.trailersFromThrowable(failure));
+      }
+      return (WatchJobResponse) item;
+    }
+
+    @Override
+    public void close() {
+      context.cancel(null);
+    }
+  }
+
+  /** A watch stream that sent nothing, not even a keepalive, within {@link #silenceLimit}. */
+  static final class SilentStreamException extends RuntimeException {
+    SilentStreamException() {
+      super(null, null, false, false);
     }
   }
 

@@ -73,6 +73,15 @@ class SimCommandTest {
   /** The error SubmitJob returns when set; otherwise it returns the job. */
   private io.grpc.StatusRuntimeException submitError;
 
+  /**
+   * When set, a WatchJob call from sequence 0 sends the first job of {@link #watched} and then
+   * nothing, as a stream whose connection died silently; a call after sequence 1 sends the rest.
+   */
+  private boolean silentAfterFirst;
+
+  /** When set, every WatchJob call sends nothing and never ends. */
+  private boolean silentAlways;
+
   private JobResult result = JobResult.getDefaultInstance();
   private final List<Alternative> alternatives = new ArrayList<>();
   private final List<String> workloadFiles = new ArrayList<>(List.of("A.csv", "B.csv"));
@@ -196,6 +205,22 @@ class SimCommandTest {
     @Override
     public void watchJob(WatchJobRequest request, StreamObserver<WatchJobResponse> response) {
       requests.add(request);
+      if (silentAlways) {
+        return;
+      }
+      if (silentAfterFirst) {
+        if (request.getAfterSequence() == 0) {
+          response.onNext(
+              WatchJobResponse.newBuilder().setSequence(1).setJob(watched.get(0)).build());
+          return;
+        }
+        for (int i = 1; i < watched.size(); i++) {
+          response.onNext(
+              WatchJobResponse.newBuilder().setSequence(i + 1).setJob(watched.get(i)).build());
+        }
+        response.onCompleted();
+        return;
+      }
       long sequence = 0;
       for (Job job : watched) {
         sequence++;
@@ -532,6 +557,43 @@ class SimCommandTest {
         System.setProperty("factoryctl.stdout-terminal", before);
       }
     }
+  }
+
+  @Test
+  void watch_silentStream_reconnectsAfterLastSequence() {
+    watched.add(job(Job.State.STATE_RUNNING, 0.5, ""));
+    watched.add(job(Job.State.STATE_SUCCEEDED, 1, ""));
+    silentAfterFirst = true;
+    java.time.Duration before = SimCommand.silenceLimit;
+    SimCommand.silenceLimit = java.time.Duration.ofMillis(300);
+    try {
+      assertThat(run("watch", "j-1")).as(err.toString()).isZero();
+    } finally {
+      SimCommand.silenceLimit = before;
+    }
+
+    List<Long> after =
+        requests.stream()
+            .filter(WatchJobRequest.class::isInstance)
+            .map(request -> ((WatchJobRequest) request).getAfterSequence())
+            .toList();
+    assertThat(after).containsExactly(0L, 1L);
+    assertThat(out.toString()).contains("RUNNING    50%").contains("SUCCEEDED jobs/j-1");
+  }
+
+  @Test
+  void watch_alwaysSilent_givesUpAfterReconnects() {
+    silentAlways = true;
+    java.time.Duration before = SimCommand.silenceLimit;
+    SimCommand.silenceLimit = java.time.Duration.ofMillis(100);
+    try {
+      assertThat(run("watch", "j-1")).isEqualTo(ErrorReporter.FAILED);
+    } finally {
+      SimCommand.silenceLimit = before;
+    }
+    assertThat(err.toString()).contains("no message on the watch of jobs/j-1");
+    assertThat(requests.stream().filter(WatchJobRequest.class::isInstance).count())
+        .isEqualTo(SimCommand.MAX_RECONNECTS + 1);
   }
 
   @Test
