@@ -176,10 +176,10 @@ final class SimCommand {
 
   /**
    * Returns whether standard output is a terminal. bin/factoryctl tests it with {@code [ -t 1 ]}
-   * and passes the answer as the system property {@code factoryctl.stdout-terminal}. Without it,
-   * Java 21 tells by {@code System.console()} being non-null, but from Java 22 on that is non-null
-   * even when output is redirected, and Console.isTerminal is not in release 21, so lines are
-   * printed.
+   * and passes the result as the system property {@code factoryctl.stdout-terminal}. Without the
+   * property, Java 21 returns a non-null {@code System.console()} only on a terminal. From Java 22
+   * on it is non-null even when output is redirected, and Console.isTerminal is not in release 21,
+   * so this returns false there.
    */
   static boolean stdoutIsTerminal() {
     String property = System.getProperty("factoryctl.stdout-terminal");
@@ -191,9 +191,10 @@ final class SimCommand {
 
   /**
    * Follows a job over WatchJob until it reaches a terminal state and returns {@link #exitCode}.
-   * The stream has no deadline, as the contract asks; when the stream breaks (the service
-   * restarted, the connection dropped) the watch reconnects with the last sequence it received, a
-   * few times.
+   * The stream has no deadline, as the contract requires. When the stream fails with UNAVAILABLE or
+   * INTERNAL (the service restarted, the connection dropped), or stays silent for {@link
+   * #silenceLimit}, the watch reconnects with the last sequence it received, at most {@link
+   * #MAX_RECONNECTS} times in a row.
    */
   static int watch(
       Connection connection,
