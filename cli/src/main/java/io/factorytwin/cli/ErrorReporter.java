@@ -22,9 +22,16 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
 
   /**
    * A call that succeeded with a negative result: a setpoint proposal or approval that ended
-   * REJECTED by a guardrail check, or an audit trail that does not verify.
+   * REJECTED by a guardrail check, an audit trail that does not verify, or a watched simulation job
+   * that ended FAILED.
    */
   static final int CHECK_FAILED = 4;
+
+  /**
+   * A simulation job that a watch followed to CANCELLED. A watched job that ends FAILED exits with
+   * {@link #CHECK_FAILED}, so a script can tell a failed run from one that someone stopped.
+   */
+  static final int JOB_CANCELLED = 5;
 
   @Override
   public int handleExecutionException(
