@@ -19,12 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class SimServiceCliTest {
 
-  /**
-   * NOTE: simulation-service accepts only numbered design revisions (JobSpecs.DESIGN_REVISION),
-   * while lifecycle-service letters them ("a", "b"), so a revision name that lifecycle-service
-   * returns is rejected by SubmitJob today. The tests use a numbered one to reach the later checks.
-   */
-  private static final String REVISION = "designs/hall/revisions/1";
+  /** A design revision as lifecycle-service names them. */
+  private static final String REVISION = "designs/hall/revisions/a";
 
   private static ServiceJarProcess service;
   private static String operator;

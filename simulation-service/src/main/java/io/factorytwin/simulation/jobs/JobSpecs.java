@@ -34,12 +34,17 @@ final class JobSpecs {
 
   static final Pattern JOB_ID = Pattern.compile(ID);
 
+  /** lifecycle-service names design revisions a, b, ... z, aa, ab (at most seven letters). */
   private static final Pattern DESIGN_REVISION =
-      Pattern.compile("designs/" + ID + "/revisions/[1-9][0-9]{0,8}");
+      Pattern.compile("designs/" + ID + "/revisions/[a-z]{1,7}");
+
   private static final Pattern ALTERNATIVE =
       Pattern.compile("designs/" + ID + "/alternatives/" + ID);
+
+  /** twin-service's revision ids, as its Names class accepts them. */
   private static final Pattern TWIN_REVISION =
-      Pattern.compile("twins/" + ID + "/revisions/[1-9][0-9]{0,8}");
+      Pattern.compile("twins/" + ID + "/revisions/[a-z0-9][a-z0-9-]{0,62}");
+
   private static final Pattern TWIN = Pattern.compile("twins/" + ID);
   private static final Pattern POLICY = Pattern.compile("policies/" + ID);
   private static final Pattern POLICY_VERSION =

@@ -302,7 +302,7 @@ class JobsGrpcTest {
             .setDesignEvaluation(
                 DesignEvaluationSpec.newBuilder()
                     .setModel(
-                        ModelSource.newBuilder().setDesignRevision("designs/dc-1/revisions/1"))
+                        ModelSource.newBuilder().setDesignRevision("designs/dc-1/revisions/a"))
                     .setWorkloadDataSet("Alibaba_CPU_Data_Hourly_1.csv"))
             .build();
     long before = jobCount();
