@@ -15,6 +15,7 @@ import io.factorytwin.twin.v1.AcknowledgeInsightRequest;
 import io.factorytwin.twin.v1.BatchAck;
 import io.factorytwin.twin.v1.GetHistoryRequest;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
+import io.factorytwin.twin.v1.GetLatestValuesResponse;
 import io.factorytwin.twin.v1.GetTwinRequest;
 import io.factorytwin.twin.v1.HistoryBucket;
 import io.factorytwin.twin.v1.IngestHeader;
@@ -29,6 +30,7 @@ import io.factorytwin.twin.v1.RegisterPoints;
 import io.factorytwin.twin.v1.RegisterPointsAck;
 import io.factorytwin.twin.v1.RejectCount;
 import io.factorytwin.twin.v1.TelemetryBatch;
+import io.factorytwin.twin.v1.Twin;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -207,16 +209,19 @@ class TelemetryGrpcTest {
           .extracting(s -> s.getIndex())
           .containsExactly(2, 3, 4, 5, 6);
     }
-    List<PointValue> latest =
-        twin.reader
-            .getLatestValues(
-                GetLatestValuesRequest.newBuilder()
-                    .setParent("twins/" + twinId)
-                    .addPoints("twins/" + twinId + "/points/" + RACK_POWER)
-                    .addPoints("twins/" + twinId + "/points/" + CDU_SUPPLY)
-                    .addPoints("twins/" + twinId + "/points/hall-1.row-02.rack-01.rack-power")
-                    .build())
-            .getValuesList();
+    GetLatestValuesResponse response =
+        twin.reader.getLatestValues(
+            GetLatestValuesRequest.newBuilder()
+                .setParent("twins/" + twinId)
+                .addPoints("twins/" + twinId + "/points/" + RACK_POWER)
+                .addPoints("twins/" + twinId + "/points/" + CDU_SUPPLY)
+                .addPoints("twins/" + twinId + "/points/hall-1.row-02.rack-01.rack-power")
+                .build());
+    List<PointValue> latest = response.getValuesList();
+    Twin described =
+        twin.reader.getTwin(GetTwinRequest.newBuilder().setName("twins/" + twinId).build());
+    assertThat(response.getFacilityTime()).isEqualTo(described.getFacilityTime());
+    assertThat(response.getRevision()).isEqualTo(described.getActiveRevision());
     assertThat(latest.get(0).getValue()).isEqualTo(118.5);
     assertThat(latest.get(0).getFacilityTime().getSeconds()).isEqualTo((T0 + 1000) / 1000);
     assertThat(latest.get(1).getValue()).isEqualTo(31.2);
