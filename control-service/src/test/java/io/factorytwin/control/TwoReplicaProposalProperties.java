@@ -71,9 +71,9 @@ import org.junit.jupiter.api.Test;
  * Random proposals through two control-service replicas on one PostgreSQL database, both applying
  * to one twin-service process. jqwik generates the proposals (its engine cannot run a
  * {@code @QuarkusTest}, so this JUnit Jupiter test draws from jqwik's generators with a logged seed
- * and calls the real stubs). Values include NaN, infinities, huge and tiny numbers; points include
- * unknown names and a sensor; agents include a disabled one, one whose lease expires during the
- * run, a shadow and an advisory one; calls run in parallel through both replicas, and some repeat
+ * and calls the real stubs). Values include NaN, infinities, huge and tiny numbers. Points include
+ * unknown names and a sensor. Agents include a disabled one, one whose lease expires during the
+ * run, a shadow and an advisory one. Calls run in parallel through both replicas, and some repeat
  * an earlier request_id.
  *
  * <p>After the run, the twin's own setpoint history is checked: every value it received lies inside
@@ -345,8 +345,9 @@ class TwoReplicaProposalProperties {
   }
 
   /**
-   * Sends the proposals, up to 32 at once, each through the replica the generator chose; one in
-   * fifty instead repeats an earlier request unchanged, as a client retrying after a lost response.
+   * Sends the proposals, up to 32 at once, each through the replica the generator chose. One call
+   * in fifty instead repeats an earlier request unchanged, as a client retrying after a lost
+   * response.
    */
   private List<Outcome> run(ManagedChannel first, ManagedChannel second, int total, long seed)
       throws InterruptedException {

@@ -34,7 +34,7 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the jar on a free loopback port and waits until its readiness check answers 200.
+   * Starts the jar on a free loopback port and waits until its readiness check returns 200.
    *
    * @param label names the service in error messages
    * @param jar the {@code quarkus-run.jar} to start

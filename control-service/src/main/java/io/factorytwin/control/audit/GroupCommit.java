@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Writes many callers' rows and audit entries in one transaction under one lock of the audit chain
  * head. Every entry of the chain depends on the one before, so appends from all replicas take
- * turns; committing one caller at a time would cap the service at one commit round trip per
+ * turns. Committing one caller at a time would cap the service at one commit round trip per
  * proposal. Here one writer thread per replica drains the callers that queued while the previous
  * transaction committed, and writes them together.
  *

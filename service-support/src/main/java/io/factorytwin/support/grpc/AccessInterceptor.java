@@ -54,7 +54,7 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
    */
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-  /** What the interceptor needs of a verified token; expiresAt in seconds since the epoch. */
+  /** The subject and roles of a verified token, and its expiry in seconds since the epoch. */
   private record Verified(String subject, Set<String> groups, long expiresAt) {}
 
   AccessInterceptor(JWTParser parser, ServiceConfig config) {
