@@ -7,6 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /** What the bridge did and refused, counted since it started. */
 public final class BridgeCounters {
 
+  /** Metadata messages received, retained ones included. */
+  public final AtomicLong metadataReceived = new AtomicLong();
+
   /** Metadata messages matched to a twin point. */
   public final AtomicLong metadataMatched = new AtomicLong();
 
@@ -55,6 +58,7 @@ public final class BridgeCounters {
   /** The counters by name, for the health check and logs. */
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new LinkedHashMap<>();
+    out.put("metadata-received", metadataReceived.get());
     out.put("metadata-matched", metadataMatched.get());
     out.put("metadata-unmatched", metadataUnmatched.get());
     out.put("values-ingested", valuesIngested.get());

@@ -24,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.DoubleUnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -116,6 +117,11 @@ public final class DsxBridge implements AutoCloseable {
 
   private record MqttMessageEvent(String topic, MqttMessage message) {}
 
+  /** Rides with a request's publish token, so its acknowledgement can name it. */
+  private record RequestContext(String topic, byte[] payload) {}
+
+  private volatile BiConsumer<String, byte[]> acknowledgedListener = (topic, payload) -> {};
+
   public DsxBridge(BridgeConfig config, BridgeCounters counters) {
     this.config = config;
     this.counters = counters;
@@ -140,6 +146,15 @@ public final class DsxBridge implements AutoCloseable {
   /** The value topic the bridge writes a twin setpoint point's requests to, if known. */
   public Optional<String> requestTopic(String twinPoint) {
     return Optional.ofNullable(requestTopics.get(twinPoint));
+  }
+
+  /**
+   * Calls the listener with topic and payload of every request the broker acknowledged. Requests
+   * that Paho resends from its persistence after a restart of the bridge carry no payload here and
+   * are only counted.
+   */
+  public void onRequestAcknowledged(BiConsumer<String, byte[]> listener) {
+    acknowledgedListener = listener;
   }
 
   public synchronized void start() throws MqttException {
@@ -257,8 +272,9 @@ public final class DsxBridge implements AutoCloseable {
 
     @Override
     public void deliveryComplete(IMqttDeliveryToken token) {
-      if (token.getUserContext() instanceof String kind && kind.equals("request")) {
+      if (token.getUserContext() instanceof RequestContext request) {
         counters.requestsAcknowledged.incrementAndGet();
+        acknowledgedListener.accept(request.topic(), request.payload());
       }
     }
   }
@@ -299,6 +315,7 @@ public final class DsxBridge implements AutoCloseable {
       return false;
     }
     if (topic.messageType().equals(DsxTopic.METADATA)) {
+      counters.metadataReceived.incrementAndGet();
       if (message.getPayload().length == 0) {
         return false; // a cleared retained message
       }
@@ -520,7 +537,7 @@ public final class DsxBridge implements AutoCloseable {
 
   private void publish(String topic, byte[] payload) {
     try {
-      mqtt.publish(topic, payload, QOS, false, "request", null);
+      mqtt.publish(topic, payload, QOS, false, new RequestContext(topic, payload), null);
     } catch (MqttException e) {
       // Not connected: the latest request per topic is republished once the connection is back.
       LOG.debugf("request on %s waits for the broker: %s", topic, e.getMessage());

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,9 @@ final class OwnMosquitto implements AutoCloseable {
       port = socket.getLocalPort();
     }
     dir = Files.createTempDirectory("dsx-mosquitto");
+    // Started as root, Mosquitto drops to its own user, which must be able to write the
+    // persistence file and the log here.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
     config = dir.resolve("mosquitto.conf");
     Files.writeString(
         config,
