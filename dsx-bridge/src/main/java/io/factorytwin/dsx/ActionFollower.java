@@ -106,7 +106,8 @@ final class ActionFollower implements AutoCloseable {
             }
             if (!closed) {
               LOG.warnf(
-                  "WatchActions failed: %s; reconnecting in %d ms", status, backoff.toMillis());
+                  "WatchActions failed with %s (%s); reconnecting in %d ms",
+                  status.getCode(), status.getDescription(), backoff.toMillis());
             }
             break;
           }

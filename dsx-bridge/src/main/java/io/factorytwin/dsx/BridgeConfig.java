@@ -19,9 +19,10 @@ import java.util.Set;
  * @param persistenceDir where Paho keeps QoS 1 messages not yet acknowledged by the broker
  * @param twin the twin, {@code twins/{twin}}
  * @param twinAddress twin-service host:port
- * @param twinTokenFile JWT with the roles telemetry-writer and reader
+ * @param ingestTokenFile JWT with the role telemetry-writer, for Ingest
  * @param controlAddress control-service host:port
- * @param controlTokenFile JWT with the role reader
+ * @param readerTokenFile JWT with the role reader, for the twin's graph and points and for
+ *     control-service's WatchActions
  * @param agents agents whose applied setpoints are forwarded, {@code agents/{agent}}; empty: all
  * @param heartbeatInterval the DSX heartbeat cadence, 10 s (docs/bms-integration.md section 6)
  * @param maxReconnectDelay the longest wait between two reconnect tries to the broker
@@ -38,11 +39,11 @@ public record BridgeConfig(
     Path persistenceDir,
     String twin,
     String twinAddress,
-    Path twinTokenFile,
+    Path ingestTokenFile,
     Duration twinDeadline,
     int twinAttempts,
     String controlAddress,
-    Path controlTokenFile,
+    Path readerTokenFile,
     Set<String> agents,
     Duration heartbeatInterval,
     Duration maxReconnectDelay,

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the bridge did and refused, counted since it started. */
+/** Counts of handled and dropped messages since the bridge started. */
 public final class BridgeCounters {
 
   /** Metadata messages received, retained ones included. */
@@ -55,7 +55,7 @@ public final class BridgeCounters {
   /** Connections to the broker after the first. */
   public final AtomicLong reconnects = new AtomicLong();
 
-  /** The counters by name, for the health check and logs. */
+  /** Returns the counters by name, for the health check and logs. */
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new LinkedHashMap<>();
     out.put("metadata-received", metadataReceived.get());

@@ -63,7 +63,10 @@ public class BridgeService implements HealthCheck {
   String twinAddress;
 
   @ConfigProperty(name = "dsx.twin.token-file")
-  Path twinTokenFile;
+  Path ingestTokenFile;
+
+  @ConfigProperty(name = "dsx.reader-token-file")
+  Path readerTokenFile;
 
   @ConfigProperty(name = "dsx.twin.deadline")
   Duration twinDeadline;
@@ -76,9 +79,6 @@ public class BridgeService implements HealthCheck {
 
   @ConfigProperty(name = "dsx.control.address")
   String controlAddress;
-
-  @ConfigProperty(name = "dsx.control.token-file")
-  Path controlTokenFile;
 
   @ConfigProperty(name = "dsx.control.agents")
   Optional<Set<String>> agents;
@@ -107,11 +107,11 @@ public class BridgeService implements HealthCheck {
                 persistenceDir,
                 twin,
                 twinAddress,
-                twinTokenFile,
+                ingestTokenFile,
                 twinDeadline,
                 twinAttempts,
                 controlAddress,
-                controlTokenFile,
+                readerTokenFile,
                 agents.orElse(Set.of()),
                 heartbeatInterval,
                 maxReconnectDelay,

@@ -63,13 +63,13 @@ public final class DsxBridge implements AutoCloseable {
   private static final String BMS_HEARTBEAT_TYPE = "HeartbeatTimestampBms";
   private static final int QOS = 1;
 
-  /** How many log lines each kind of refused message gets before the log falls silent. */
-  private static final long LOGGED_REFUSALS = 20;
+  /** Log lines per kind of dropped message before only every 1000th is logged. */
+  private static final long MAX_LOGGED_DROPS = 20;
 
   private final BridgeConfig config;
   private final BridgeCounters counters;
-  private final TokenFile twinToken;
-  private final TokenFile controlToken;
+  private final TokenFile ingestToken;
+  private final TokenFile readerToken;
 
   private ManagedChannel twinChannel;
   private ManagedChannel controlChannel;
@@ -106,7 +106,7 @@ public final class DsxBridge implements AutoCloseable {
 
   private final List<String> missingRelations = new CopyOnWriteArrayList<>();
   private final Set<String> checkedRelations = ConcurrentHashMap.newKeySet();
-  private final Map<String, AtomicLong> refusalLogCounts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> dropLogCounts = new ConcurrentHashMap<>();
 
   private volatile String heartbeatTopic;
   private volatile String echoTopic;
@@ -125,25 +125,27 @@ public final class DsxBridge implements AutoCloseable {
   public DsxBridge(BridgeConfig config, BridgeCounters counters) {
     this.config = config;
     this.counters = counters;
-    this.twinToken = new TokenFile(config.twinTokenFile());
-    this.controlToken = new TokenFile(config.controlTokenFile());
+    this.ingestToken = new TokenFile(config.ingestTokenFile());
+    this.readerToken = new TokenFile(config.readerTokenFile());
   }
 
   public BridgeCounters counters() {
     return counters;
   }
 
-  /** Relations of the BMS metadata (a power meter serving a rack) that the twin lacks. */
+  /**
+   * Returns the relations of the BMS metadata (a power meter serving a rack) that the twin lacks.
+   */
   public List<String> missingRelations() {
     return List.copyOf(missingRelations);
   }
 
-  /** Whether the MQTT client is connected now. */
+  /** Returns whether the MQTT client is connected now. */
   public boolean connected() {
     return mqtt != null && mqtt.isConnected();
   }
 
-  /** The value topic the bridge writes a twin setpoint point's requests to, if known. */
+  /** Returns the value topic for a twin setpoint point's requests, once the BMS has named it. */
   public Optional<String> requestTopic(String twinPoint) {
     return Optional.ofNullable(requestTopics.get(twinPoint));
   }
@@ -160,8 +162,8 @@ public final class DsxBridge implements AutoCloseable {
   public synchronized void start() throws MqttException {
     twinChannel = channel(config.twinAddress());
     controlChannel = channel(config.controlAddress());
-    twin = new TwinClient(twinChannel, config, twinToken);
-    ingest = new IngestPipeline(twinChannel, config, twinToken, counters);
+    twin = new TwinClient(twinChannel, config, readerToken);
+    ingest = new IngestPipeline(twinChannel, config, ingestToken, counters);
     ingest.start();
     inboundWorker =
         Thread.ofPlatform().name("dsx-inbound").daemon().unstarted(this::processInbound);
@@ -181,7 +183,7 @@ public final class DsxBridge implements AutoCloseable {
     long interval = config.heartbeatInterval().toMillis();
     scheduler.scheduleAtFixedRate(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
 
-    actions = new ActionFollower(controlChannel, config, controlToken, this::setpointWritten);
+    actions = new ActionFollower(controlChannel, config, readerToken, this::setpointWritten);
     actions.start();
   }
 
@@ -293,7 +295,7 @@ public final class DsxBridge implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        refuse("error", counters.malformed, event.topic(), e.toString());
+        drop("error", counters.malformed, event.topic(), e.toString());
       } finally {
         if (!handedOn) {
           acknowledge(event.message());
@@ -306,12 +308,12 @@ public final class DsxBridge implements AutoCloseable {
   private boolean handle(String topicName, MqttMessage message) throws InterruptedException {
     Optional<DsxTopic> parsed = DsxTopic.parse(config.topicRoot(), topicName);
     if (parsed.isEmpty()) {
-      refuse("malformed", counters.malformed, topicName, "topic is not of the schema's form");
+      drop("malformed", counters.malformed, topicName, "topic is not of the schema's form");
       return false;
     }
     DsxTopic topic = parsed.get();
     if (!DsxPayloads.OBJECT_TYPES.contains(topic.objectType())) {
-      refuse("unknown-object-type", counters.unknownObjectType, topicName, topic.objectType());
+      drop("unknown-object-type", counters.unknownObjectType, topicName, topic.objectType());
       return false;
     }
     if (topic.messageType().equals(DsxTopic.METADATA)) {
@@ -323,7 +325,7 @@ public final class DsxBridge implements AutoCloseable {
       try {
         metadata = DsxPayloads.parseMetadata(message.getPayload());
       } catch (MalformedPayloadException e) {
-        refuse("malformed", counters.malformed, topicName, e.getMessage());
+        drop("malformed", counters.malformed, topicName, e.getMessage());
         return false;
       }
       handleMetadata(topic, metadata);
@@ -333,7 +335,7 @@ public final class DsxBridge implements AutoCloseable {
     try {
       value = DsxPayloads.parseValue(message.getPayload());
     } catch (MalformedPayloadException e) {
-      refuse("malformed", counters.malformed, topicName, e.getMessage());
+      drop("malformed", counters.malformed, topicName, e.getMessage());
       return false;
     }
     if (topic.pointKey().equals(bmsHeartbeatKey)) {
@@ -341,16 +343,16 @@ public final class DsxBridge implements AutoCloseable {
       return false;
     }
     if (!value.good()) {
-      refuse("bad-quality", counters.badQuality, topicName, "quality " + value.quality());
+      drop("bad-quality", counters.badQuality, topicName, "quality " + value.quality());
       return false;
     }
     SensorMapping mapping = sensors.get(topic.pointKey());
     if (mapping == null) {
-      refuse("unmatched", counters.valuesUnmatched, topicName, "no matched metadata");
+      drop("unmatched", counters.valuesUnmatched, topicName, "no matched metadata");
       return false;
     }
     if (mapping.conversion() == null) {
-      refuse("unit-mismatch", counters.unitMismatch, topicName, mapping.dsxUnit());
+      drop("unit-mismatch", counters.unitMismatch, topicName, mapping.dsxUnit());
       return false;
     }
     double converted = mapping.conversion().applyAsDouble(value.value());
@@ -383,7 +385,7 @@ public final class DsxBridge implements AutoCloseable {
     try {
       Optional<String> node = node(metadata.id());
       if (node.isEmpty()) {
-        refuse(
+        drop(
             "unmatched-metadata",
             counters.metadataUnmatched,
             topic.toString(),
@@ -393,7 +395,7 @@ public final class DsxBridge implements AutoCloseable {
       }
       Optional<Point> point = matchPoint(node.get(), topic, metadata, !integration.isEmpty());
       if (point.isEmpty()) {
-        refuse(
+        drop(
             "unmatched-metadata",
             counters.metadataUnmatched,
             topic.toString(),
@@ -527,7 +529,7 @@ public final class DsxBridge implements AutoCloseable {
     if (topic == null) {
       // Kept until the BMS names the point's request topic; only the newest value waits.
       pendingRequests.put(point, payload);
-      refuse("request-unmapped", counters.requestsUnmapped, point, "no DSX request metadata yet");
+      drop("request-unmapped", counters.requestsUnmapped, point, "no DSX request metadata yet");
       return;
     }
     latestRequests.put(topic, payload);
@@ -588,10 +590,10 @@ public final class DsxBridge implements AutoCloseable {
     }
   }
 
-  private void refuse(String kind, AtomicLong counter, String subject, String reason) {
+  private void drop(String kind, AtomicLong counter, String subject, String reason) {
     counter.incrementAndGet();
-    long logged = refusalLogCounts.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
-    if (logged <= LOGGED_REFUSALS) {
+    long logged = dropLogCounts.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    if (logged <= MAX_LOGGED_DROPS) {
       LOG.warnf("dropped %s (%s): %s", subject, kind, reason);
     } else if (logged % 1000 == 0) {
       LOG.warnf(

@@ -19,9 +19,9 @@ public final class DsxPayloads {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * The object types the BMS schema defines (docs/bms-integration.md section 4.1; the BESS and
-   * RackSystem-free list of docs/schema-bms-*-metadata.mdx file names adds BESS). "Cooling Tower"
-   * is spelled CoolingTower in the topic, as the schema file names show.
+   * The object types the BMS schema defines: the list in docs/bms-integration.md section 4.1, plus
+   * BESS, which has its own docs/schema-bms-bess-* files. The guide's "Cooling Tower" is written
+   * CoolingTower here, without the space, as in its schema file names (schema-bms-coolingtower-*).
    */
   public static final Set<String> OBJECT_TYPES =
       Set.of(

@@ -27,7 +27,7 @@ class BrokerRestartTest {
   private static final Pattern VALUE = Pattern.compile("\"value\":([-0-9.E]+)");
 
   @Test
-  void noAcknowledgedRequestIsLostAcrossABrokerRestart() throws Exception {
+  void brokerRestart_losesNoAcknowledgedRequest() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String root = "ft-restart-" + run + "/BMS/v1";
     Path persistence = Files.createTempDirectory("dsx-bridge-mqtt");
@@ -39,7 +39,7 @@ class BrokerRestartTest {
       BridgeCounters counters = new BridgeCounters();
       try (DsxBridge bridge =
           new DsxBridge(
-              DsxBridgeTest.config(broker.uri(), run, root, twin, control, persistence),
+              DsxBridgeTest.config(broker.uri(), run, root, twin, control.address(), persistence),
               counters)) {
         List<String> acknowledged = new CopyOnWriteArrayList<>();
         bridge.onRequestAcknowledged(
@@ -92,8 +92,8 @@ class BrokerRestartTest {
         Set<Double> received = values(bms, requestTopic);
         Set<Double> acked =
             acknowledged.stream().map(BrokerRestartTest::value).collect(Collectors.toSet());
-        // Before the stop and after the reconnect the broker acknowledges; while it is down nothing
-        // is, and of the requests made meanwhile only the newest is republished.
+        // The broker acknowledges the requests before the stop and after the reconnect. Of the
+        // requests made while it was down, only the newest is republished.
         assertThat(acked).hasSizeGreaterThanOrEqualTo(40);
         assertThat(received).containsAll(acked);
         assertThat(counters.reconnects.get()).isGreaterThanOrEqualTo(1);

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real gRPC server on a loopback port that serves control-service's WatchActions and nothing
- * else: the test decides which actions it streams. It stands in for control-service, whose own
- * tests show that an accepted proposal appears on WatchActions as an APPLIED action.
+ * else: the test decides which actions it streams. It replaces control-service, whose own tests
+ * show that an accepted proposal appears on WatchActions as an APPLIED action.
  */
 final class ControlStandIn implements AutoCloseable {
 

@@ -44,15 +44,16 @@ class DsxBridgeTest {
     twin = TwinFixture.start();
     control = new ControlStandIn();
     bms = new TestBms(BROKER, root, INTEGRATION);
-    publishMetadata(bms);
+    retained.addAll(publishMetadata(bms));
     persistence = Files.createTempDirectory("dsx-bridge-mqtt");
     bridge =
-        new DsxBridge(config(BROKER, run, root, twin, control, persistence), new BridgeCounters());
+        new DsxBridge(
+            config(BROKER, run, root, twin, control.address(), persistence), new BridgeCounters());
     bridge.start();
   }
 
   static BridgeConfig config(
-      String broker, String run, String root, TwinFixture twin, ControlStandIn control, Path dir) {
+      String broker, String run, String root, TwinFixture twin, String control, Path dir) {
     return new BridgeConfig(
         broker,
         "ft-bridge-" + run,
@@ -65,11 +66,11 @@ class DsxBridgeTest {
         dir,
         TwinFixture.TWIN,
         "127.0.0.1:" + twin.process.port(),
-        twin.bridgeToken,
+        twin.ingestToken,
         Duration.ofSeconds(2),
         3,
-        control.address(),
-        twin.bridgeToken,
+        control,
+        twin.readerToken,
         Set.of(AGENT),
         Duration.ofSeconds(10),
         Duration.ofSeconds(2),
@@ -79,9 +80,11 @@ class DsxBridgeTest {
   /**
    * Metadata of a CDU, its two racks, a power meter and the heartbeat points, as the BMS sends it.
    */
-  static void publishMetadata(TestBms bms) throws Exception {
+  static List<String> publishMetadata(TestBms bms) throws Exception {
+    List<String> retained = new ArrayList<>();
     String cdu = TwinFixture.CDU;
     meta(
+        retained,
         bms,
         "CDU",
         "LiquidTemperature",
@@ -92,6 +95,7 @@ class DsxBridgeTest {
             + "\",\"processArea\":[\"Secondary\",\"Supply\"],"
             + "\"engUnit\":\"C\"}");
     meta(
+        retained,
         bms,
         "CDU",
         "LiquidFlow",
@@ -101,6 +105,7 @@ class DsxBridgeTest {
             + cdu
             + "\",\"processArea\":[\"Secondary\"],\"engUnit\":\"LPM\"}");
     meta(
+        retained,
         bms,
         "CDU",
         "PumpSpeed",
@@ -110,6 +115,7 @@ class DsxBridgeTest {
             + cdu
             + "\",\"engUnit\":\"RPM\"}");
     meta(
+        retained,
         bms,
         "CDU",
         "LiquidTemperatureSpRequest",
@@ -124,6 +130,7 @@ class DsxBridgeTest {
             + "\"}");
     for (String rack : List.of(TwinFixture.RACK_1_DSX_ID, TwinFixture.RACK_2_DSX_ID)) {
       meta(
+          retained,
           bms,
           "Rack",
           "RackPower",
@@ -135,6 +142,7 @@ class DsxBridgeTest {
               + "\",\"engUnit\":\"kW\"}");
     }
     meta(
+        retained,
         bms,
         "Rack",
         "RackLiquidSupplyTemperature",
@@ -143,6 +151,7 @@ class DsxBridgeTest {
             + "\"rackLocationName\":\"Rack R01-01\",\"rackLocationId\":\"R01-01\","
             + "\"engUnit\":\"C\"}");
     meta(
+        retained,
         bms,
         "PowerMeter",
         "ActivePower",
@@ -153,6 +162,7 @@ class DsxBridgeTest {
             + "\",\"servesId\":[\"R01-01\",\"R01-02\"],"
             + "\"engUnit\":\"kW\"}");
     meta(
+        retained,
         bms,
         "System",
         "HeartbeatTimestampIntegration",
@@ -165,15 +175,18 @@ class DsxBridgeTest {
             + INTEGRATION
             + "\"}");
     meta(
+        retained,
         bms,
         "System",
         "HeartbeatTimestampBms",
         "site1/bms",
         "{\"objectType\":\"System\",\"pointType\":\"HeartbeatTimestampBms\","
             + "\"objectName\":\"BMS\",\"objectId\":\"BMS\"}");
+    return retained;
   }
 
-  private static void meta(TestBms bms, String type, String point, String tag, String json)
+  private static void meta(
+      List<String> retained, TestBms bms, String type, String point, String tag, String json)
       throws Exception {
     bms.metadata(type, point, tag, json);
     retained.add(bms.root + "/PUB/Metadata/" + type + "/" + point + "/" + tag);
@@ -183,10 +196,12 @@ class DsxBridgeTest {
   static void stop() throws Exception {
     if (bridge != null) {
       bridge.close();
+      TestBms.dropSession(BROKER, "ft-bridge-" + run);
     }
     if (bms != null) {
       bms.clearRetained(retained);
       bms.close();
+      TestBms.dropSession(BROKER, bms.clientId);
     }
     if (control != null) {
       control.close();
@@ -214,7 +229,7 @@ class DsxBridgeTest {
   }
 
   @Test
-  void valuesReachTheTwinAndBadMessagesAreCountedWithoutStoppingTheBridge() throws Exception {
+  void inbound_goodValuesIngested_badOnesCounted() throws Exception {
     BridgeCounters counters = bridge.counters();
     // CDU temperature, flow, pump speed, request; two rack powers, a rack temperature; the meter.
     await("metadata matched", 30_000, () -> counters.metadataMatched.get() >= 8);
@@ -270,7 +285,7 @@ class DsxBridgeTest {
   }
 
   @Test
-  void aPowerMeterRelationTheTwinLacksIsReported() throws Exception {
+  void relations_missingMeterEdgeReported() throws Exception {
     await("metadata matched", 30_000, () -> bridge.counters().metadataMatched.get() >= 8);
     await("relations checked", 10_000, () -> bridge.counters().missingRelations.get() >= 1);
     // The meter measures rack 1 in the twin; nothing there joins it to rack 2.
@@ -278,8 +293,7 @@ class DsxBridgeTest {
   }
 
   @Test
-  void anAppliedSetpointBecomesTheIntegrationsRequestAndHeartbeatsFollowTheCadence()
-      throws Exception {
+  void outbound_appliedSetpointAndHeartbeats() throws Exception {
     String requestTopic =
         root
             + "/"

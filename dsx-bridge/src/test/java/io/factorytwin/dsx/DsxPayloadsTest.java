@@ -14,7 +14,7 @@ class DsxPayloadsTest {
   }
 
   @Test
-  void topicsParseAndDeriveTheIntegrationsValueTopic() {
+  void topic_parseAndDeriveIntegrationTopic() {
     DsxTopic topic =
         DsxTopic.parse(
                 "BMS/v1", "BMS/v1/PUB/Metadata/CDU/LiquidTemperatureSpRequest/site1/row3/cdu5")
@@ -28,7 +28,7 @@ class DsxPayloadsTest {
   }
 
   @Test
-  void valuesKeepTheirQualityAndNullReadingsAreNotGood() throws Exception {
+  void value_qualityAndNullReadings() throws Exception {
     DsxPayloads.Value good =
         DsxPayloads.parseValue(bytes("{\"value\":22.9,\"timestamp\":1743620423000,\"quality\":1}"));
     assertThat(good.good()).isTrue();
@@ -50,7 +50,7 @@ class DsxPayloadsTest {
   }
 
   @Test
-  void metadataNamesItsObjectByRackLocationObjectOrAssociateId() throws Exception {
+  void metadata_idFromRackObjectOrAssociate() throws Exception {
     assertThat(
             DsxPayloads.parseMetadata(bytes("{\"rackLocationId\":\"R1\",\"engUnit\":\"kW\"}")).id())
         .isEqualTo("R1");
@@ -65,14 +65,14 @@ class DsxPayloadsTest {
   }
 
   @Test
-  void processAreasJoinAsTheTwinNamesThem() {
+  void processArea_joinedAsTwinNamesIt() {
     assertThat(DsxBridge.processArea(List.of("Secondary", "Supply"))).isEqualTo("secondary-supply");
     assertThat(DsxBridge.processArea(List.of("PrimaryReturn"))).isEqualTo("primary-return");
     assertThat(DsxBridge.processArea(List.of())).isEmpty();
   }
 
   @Test
-  void unitsConvertOnlyWhereNoEquipmentDataIsNeeded() {
+  void units_convertWithoutEquipmentData() {
     assertThat(Units.conversion("°F", "C").applyAsDouble(212)).isEqualTo(100.0);
     assertThat(Units.conversion("W", "kW").applyAsDouble(1500)).isEqualTo(1.5);
     assertThat(Units.conversion("GPM", "LPM").applyAsDouble(1)).isEqualTo(3.785411784);

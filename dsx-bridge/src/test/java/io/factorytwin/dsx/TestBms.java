@@ -15,9 +15,10 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * The test's BMS: an MQTT client that publishes metadata (retained, as the schema asks) and values
- * in the DSX topic and payload form, and records what integrations publish to it. Its session is
- * persistent, so requests the broker accepted while it was away reach it after it reconnects.
+ * The test's BMS: an MQTT client that publishes metadata (retained, as the schema requires) and
+ * values in the DSX topic and payload form, and records what integrations publish to it. Its
+ * session is persistent, so requests the broker accepted while it was away reach it after it
+ * reconnects.
  */
 final class TestBms implements AutoCloseable {
 
@@ -28,12 +29,14 @@ final class TestBms implements AutoCloseable {
   final String integration;
   final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   final List<Received> all = new CopyOnWriteArrayList<>();
+  final String clientId;
   private final MqttClient client;
 
   TestBms(String brokerUri, String root, String integration) throws MqttException {
     this.root = root;
     this.integration = integration;
-    client = new MqttClient(brokerUri, "bms-" + root.hashCode(), new MemoryPersistence());
+    clientId = "bms-" + root.hashCode();
+    client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
     client.setCallback(
         new MqttCallbackExtended() {
           @Override
@@ -93,7 +96,7 @@ final class TestBms implements AutoCloseable {
     client.publish(topic, message);
   }
 
-  /** The next message on a topic within the timeout; null when none came. */
+  /** Returns the next message on a topic within the timeout, or null when none came. */
   Received next(String topic, long timeoutMs) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (true) {
@@ -106,6 +109,19 @@ final class TestBms implements AutoCloseable {
         return entry;
       }
     }
+  }
+
+  /**
+   * Ends the persistent session of a client id on the broker: a connection with a clean session
+   * discards it, so the shared broker keeps no subscriptions of finished test runs.
+   */
+  static void dropSession(String brokerUri, String clientId) throws MqttException {
+    MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setCleanSession(true);
+    client.connect(options);
+    client.disconnect(2000);
+    client.close(true);
   }
 
   /** Removes the retained messages of this run from the broker. */

@@ -62,18 +62,22 @@ final class TwinFixture implements AutoCloseable {
 
   final Path work;
   final ServiceProcess process;
-  final Path bridgeToken;
+  final Path ingestToken;
+  final Path readerToken;
 
-  private TwinFixture(Path work, ServiceProcess process, Path bridgeToken) {
+  private TwinFixture(Path work, ServiceProcess process, Path ingestToken, Path readerToken) {
     this.work = work;
     this.process = process;
-    this.bridgeToken = bridgeToken;
+    this.ingestToken = ingestToken;
+    this.readerToken = readerToken;
   }
 
   static TwinFixture start() throws Exception {
     Path work = Files.createTempDirectory("dsx-test-twin");
-    Path token = work.resolve("dsx-bridge.jwt");
-    Files.writeString(token, TestKeys.token("dsx-bridge", "telemetry-writer", "reader"));
+    Path ingest = work.resolve("telemetry-writer.jwt");
+    Files.writeString(ingest, TestKeys.token("dsx-bridge", "telemetry-writer"));
+    Path reader = work.resolve("reader.jwt");
+    Files.writeString(reader, TestKeys.token("dsx-bridge", "reader"));
     ServiceProcess process =
         ServiceProcess.start(
             "twin-service",
@@ -85,7 +89,7 @@ final class TwinFixture implements AutoCloseable {
                 Path.of("target", "test-jwt", "public.pem").toAbsolutePath().toString(),
                 "FACTORYTWIN_JWT_ISSUER",
                 TestKeys.ISSUER));
-    TwinFixture fixture = new TwinFixture(work, process, token);
+    TwinFixture fixture = new TwinFixture(work, process, ingest, reader);
     try {
       fixture.build();
     } catch (Exception e) {
@@ -95,7 +99,7 @@ final class TwinFixture implements AutoCloseable {
     return fixture;
   }
 
-  /** The latest values of twin points by point id, read as a reader would. */
+  /** Reads the latest values of twin points by point id, with a reader token. */
   List<PointValue> latest(String... pointIds) {
     ManagedChannel channel = GrpcClients.channel(process.port());
     try {
