@@ -312,6 +312,7 @@ public final class DsxBridge implements AutoCloseable {
       return false;
     }
     DsxTopic topic = parsed.get();
+
     if (!DsxPayloads.OBJECT_TYPES.contains(topic.objectType())) {
       drop("unknown-object-type", counters.unknownObjectType, topicName, topic.objectType());
       return false;
@@ -331,6 +332,7 @@ public final class DsxBridge implements AutoCloseable {
       handleMetadata(topic, metadata);
       return false;
     }
+
     Value value;
     try {
       value = DsxPayloads.parseValue(message.getPayload());
@@ -342,6 +344,7 @@ public final class DsxBridge implements AutoCloseable {
       echo(value);
       return false;
     }
+
     if (!value.good()) {
       drop("bad-quality", counters.badQuality, topicName, "quality " + value.quality());
       return false;
@@ -355,6 +358,7 @@ public final class DsxBridge implements AutoCloseable {
       drop("unit-mismatch", counters.unitMismatch, topicName, mapping.dsxUnit());
       return false;
     }
+
     double converted = mapping.conversion().applyAsDouble(value.value());
     ingest.submit(
         new IngestPipeline.Sample(
