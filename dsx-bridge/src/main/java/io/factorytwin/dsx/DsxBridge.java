@@ -225,7 +225,8 @@ public final class DsxBridge implements AutoCloseable {
     options.setMaxReconnectDelay((int) config.maxReconnectDelay().toMillis());
     options.setKeepAliveInterval(10);
     options.setConnectionTimeout(10);
-    // Subscriptions deliver at most this many unacknowledged messages; acks wait for the twin.
+    // Outbound QoS 1 messages that may wait for their PUBACK at once. The inbound window is the
+    // broker's setting (Mosquitto's max_inflight_messages, 20 by default per mosquitto.conf(5)).
     options.setMaxInflight(1000);
     if (!config.username().isEmpty()) {
       options.setUserName(config.username());
