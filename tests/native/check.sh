@@ -5,18 +5,18 @@
 # compilation, such as a build step that rejects the configuration for native mode. It cannot
 # find reflection that is missing at run time; only a real native build and a run of it can.
 #
-# One Maven run builds the four services together with the modules they depend on (-am), so the
-# result never depends on stale snapshots in the local Maven repository. The native-image inputs
-# go to target/native-sources/ of each service. The same build rewrites target/quarkus-app/ as a
-# PostgreSQL build, so the script puts the previous target/quarkus-app/ back afterwards, and
-# 'bin/factory up' keeps finding the build it had.
+# One Maven run builds the services and the DSX bridge together with the modules they depend on
+# (-am), so the result never depends on stale snapshots in the local Maven repository. The
+# native-image inputs go to target/native-sources/ of each service. The same build rewrites
+# target/quarkus-app/ as a PostgreSQL build, so the script puts the previous target/quarkus-app/
+# back afterwards, and 'bin/factory up' keeps finding the build it had.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 source bin/java-env.sh
 pick_java
 
-services=(lifecycle-service twin-service simulation-service control-service)
+services=(lifecycle-service twin-service simulation-service control-service dsx-bridge)
 saved_suffix=".before-native-check"
 saved_items=(quarkus-app quarkus-artifact.properties)
 

@@ -1,0 +1,79 @@
+package io.factorytwin.dsx;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counts of handled and dropped messages since the bridge started. */
+public final class BridgeCounters {
+
+  /** Metadata messages received, retained ones included. */
+  public final AtomicLong metadataReceived = new AtomicLong();
+
+  /** Metadata messages matched to a twin point. */
+  public final AtomicLong metadataMatched = new AtomicLong();
+
+  /** Metadata messages of a known object type with no twin point to match. */
+  public final AtomicLong metadataUnmatched = new AtomicLong();
+
+  /** Values the twin acknowledged as accepted. */
+  public final AtomicLong valuesIngested = new AtomicLong();
+
+  /** Values whose quality flag was not 1, or whose value was null: never ingested. */
+  public final AtomicLong badQuality = new AtomicLong();
+
+  /** Payloads that are not the schema's JSON, and topics that are not the schema's form. */
+  public final AtomicLong malformed = new AtomicLong();
+
+  /** Messages whose object type the schema does not define. */
+  public final AtomicLong unknownObjectType = new AtomicLong();
+
+  /** Values of points without matched metadata. */
+  public final AtomicLong valuesUnmatched = new AtomicLong();
+
+  /** Values in a unit that cannot be converted into the twin point's unit. */
+  public final AtomicLong unitMismatch = new AtomicLong();
+
+  /** Values the twin rejected (stale, out of order, duplicate, out of range). */
+  public final AtomicLong twinRejected = new AtomicLong();
+
+  /** DSX relations (servesId) that the twin's graph does not have. */
+  public final AtomicLong missingRelations = new AtomicLong();
+
+  /** Setpoint requests handed to the MQTT client. */
+  public final AtomicLong requestsPublished = new AtomicLong();
+
+  /** Setpoint requests the broker acknowledged (PUBACK). */
+  public final AtomicLong requestsAcknowledged = new AtomicLong();
+
+  /** Applied setpoints without a DSX request point to publish on. */
+  public final AtomicLong requestsUnmapped = new AtomicLong();
+
+  /** Heartbeat timestamps and echoes published. */
+  public final AtomicLong heartbeatsPublished = new AtomicLong();
+
+  /** Connections to the broker after the first. */
+  public final AtomicLong reconnects = new AtomicLong();
+
+  /** Returns the counters by name, for the health check and logs. */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("metadata-received", metadataReceived.get());
+    out.put("metadata-matched", metadataMatched.get());
+    out.put("metadata-unmatched", metadataUnmatched.get());
+    out.put("values-ingested", valuesIngested.get());
+    out.put("bad-quality", badQuality.get());
+    out.put("malformed", malformed.get());
+    out.put("unknown-object-type", unknownObjectType.get());
+    out.put("values-unmatched", valuesUnmatched.get());
+    out.put("unit-mismatch", unitMismatch.get());
+    out.put("twin-rejected", twinRejected.get());
+    out.put("missing-relations", missingRelations.get());
+    out.put("requests-published", requestsPublished.get());
+    out.put("requests-acknowledged", requestsAcknowledged.get());
+    out.put("requests-unmapped", requestsUnmapped.get());
+    out.put("heartbeats-published", heartbeatsPublished.get());
+    out.put("reconnects", reconnects.get());
+    return out;
+  }
+}

@@ -1,0 +1,640 @@
+package io.factorytwin.dsx;
+
+import io.factorytwin.dsx.DsxPayloads.MalformedPayloadException;
+import io.factorytwin.dsx.DsxPayloads.Metadata;
+import io.factorytwin.dsx.DsxPayloads.Value;
+import io.factorytwin.twin.v1.Point;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.DoubleUnaryOperator;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import org.jboss.logging.Logger;
+
+/**
+ * The DSX Exchange bridge. Inbound, it subscribes to the BMS metadata and value topics, matches
+ * each point's metadata to a twin sensor point and feeds good-quality values to twin-service's
+ * Ingest. Outbound, it publishes every setpoint that control-service wrote for an agent as the
+ * integration's request on the topic derived from the point's BMS metadata, and publishes the
+ * integration's heartbeat at the configured cadence.
+ *
+ * <p>MQTT: version 3.1.1, QoS 1, a persistent session ({@code cleanSession=false}) and Paho's file
+ * persistence, so messages the broker has not acknowledged survive a restart of either side.
+ * Inbound QoS 1 messages are acknowledged only after the twin acknowledged the value, or after the
+ * bridge decided to drop it (bad quality, malformed, unknown). After a lost connection Paho
+ * reconnects with a doubling delay up to {@code maxReconnectDelay}; the bridge then subscribes
+ * again (the broker resends retained metadata) and republishes the latest request of every point.
+ */
+public final class DsxBridge implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(DsxBridge.class);
+
+  /** Point types of the integration's heartbeat: the schema spells it both ways. */
+  private static final Set<String> HEARTBEAT_TYPES =
+      Set.of("HeartbeatTimestampIntegration", "HearbeatTimestampIntegration");
+
+  private static final String ECHO_TYPE = "HeartbeatEchoIntegration";
+  private static final String BMS_HEARTBEAT_TYPE = "HeartbeatTimestampBms";
+  private static final int QOS = 1;
+
+  /** Log lines per kind of dropped message before only every 1000th is logged. */
+  private static final long MAX_LOGGED_DROPS = 20;
+
+  private final BridgeConfig config;
+  private final BridgeCounters counters;
+  private final TokenFile ingestToken;
+  private final TokenFile readerToken;
+
+  private ManagedChannel twinChannel;
+  private ManagedChannel controlChannel;
+  private TwinClient twin;
+  private IngestPipeline ingest;
+  private ActionFollower actions;
+  private MqttAsyncClient mqtt;
+  private ScheduledExecutorService scheduler;
+  private Thread inboundWorker;
+  private volatile boolean closed;
+
+  private final BlockingQueue<MqttMessageEvent> inbound = new LinkedBlockingQueue<>(10_000);
+
+  /** BMS sensor points by point key (object type, point type, tag path). */
+  private final Map<String, SensorMapping> sensors = new ConcurrentHashMap<>();
+
+  /** Value topics of the integration's request points, by twin setpoint point name. */
+  private final Map<String, String> requestTopics = new ConcurrentHashMap<>();
+
+  /** The latest request payload per value topic, republished after every reconnect. */
+  private final Map<String, byte[]> latestRequests = new ConcurrentHashMap<>();
+
+  /** Requests for points whose request metadata has not arrived yet, by twin point name. */
+  private final Map<String, byte[]> pendingRequests = new ConcurrentHashMap<>();
+
+  /** Audit sequence of the last request published per twin point, to keep only newer ones. */
+  private final Map<String, Long> requestSequences = new ConcurrentHashMap<>();
+
+  /** Resolved twin nodes by DSX id; a missing entry has not been looked up yet. */
+  private final Map<String, Optional<String>> nodes = new ConcurrentHashMap<>();
+
+  /** Metadata last handled per point key, so the 100-second republish costs no twin calls. */
+  private final Map<String, Metadata> handledMetadata = new ConcurrentHashMap<>();
+
+  private final List<String> missingRelations = new CopyOnWriteArrayList<>();
+  private final Set<String> checkedRelations = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicLong> dropLogCounts = new ConcurrentHashMap<>();
+
+  private volatile String heartbeatTopic;
+  private volatile String echoTopic;
+  private volatile String bmsHeartbeatKey;
+
+  /** A matched BMS sensor point: the twin point id and the conversion into its unit. */
+  private record SensorMapping(String pointId, DoubleUnaryOperator conversion, String dsxUnit) {}
+
+  private record MqttMessageEvent(String topic, MqttMessage message) {}
+
+  /** Rides with a request's publish token, so its acknowledgement can name it. */
+  private record RequestContext(String topic, byte[] payload) {}
+
+  private volatile BiConsumer<String, byte[]> acknowledgedListener = (topic, payload) -> {};
+
+  public DsxBridge(BridgeConfig config, BridgeCounters counters) {
+    this.config = config;
+    this.counters = counters;
+    this.ingestToken = new TokenFile(config.ingestTokenFile());
+    this.readerToken = new TokenFile(config.readerTokenFile());
+  }
+
+  public BridgeCounters counters() {
+    return counters;
+  }
+
+  /**
+   * Returns the relations of the BMS metadata (a power meter serving a rack) that the twin lacks.
+   */
+  public List<String> missingRelations() {
+    return List.copyOf(missingRelations);
+  }
+
+  /** Returns whether the MQTT client is connected now. */
+  public boolean connected() {
+    return mqtt != null && mqtt.isConnected();
+  }
+
+  /** Returns the value topic for a twin setpoint point's requests, once the BMS has named it. */
+  public Optional<String> requestTopic(String twinPoint) {
+    return Optional.ofNullable(requestTopics.get(twinPoint));
+  }
+
+  /**
+   * Calls the listener with topic and payload of every request the broker acknowledged. Requests
+   * that Paho resends from its persistence after a restart of the bridge carry no payload here and
+   * are only counted.
+   */
+  public void onRequestAcknowledged(BiConsumer<String, byte[]> listener) {
+    acknowledgedListener = listener;
+  }
+
+  public synchronized void start() throws MqttException {
+    twinChannel = channel(config.twinAddress());
+    controlChannel = channel(config.controlAddress());
+    twin = new TwinClient(twinChannel, config, readerToken);
+    ingest = new IngestPipeline(twinChannel, config, ingestToken, counters);
+    ingest.start();
+    inboundWorker =
+        Thread.ofPlatform().name("dsx-inbound").daemon().unstarted(this::processInbound);
+    inboundWorker.start();
+
+    mqtt =
+        new MqttAsyncClient(
+            config.brokerUri(),
+            config.clientId(),
+            new MqttDefaultFilePersistence(config.persistenceDir().toString()));
+    mqtt.setManualAcks(true);
+    mqtt.setCallback(new Callback());
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("dsx-scheduler").daemon().unstarted(r));
+    scheduler.execute(() -> connectFirstTime(Duration.ofMillis(500)));
+    long interval = config.heartbeatInterval().toMillis();
+    scheduler.scheduleAtFixedRate(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
+
+    actions = new ActionFollower(controlChannel, config, readerToken, this::setpointWritten);
+    actions.start();
+  }
+
+  private static ManagedChannel channel(String address) {
+    return NettyChannelBuilder.forTarget(address).usePlaintext().build();
+  }
+
+  /**
+   * Paho's automatic reconnect covers connections after the first; until the first succeeds, the
+   * bridge tries again itself with the same doubling delay.
+   */
+  private void connectFirstTime(Duration delay) {
+    if (closed) {
+      return;
+    }
+    try {
+      mqtt.connect(options()).waitForCompletion(10_000);
+    } catch (MqttException e) {
+      Duration next = delay.multipliedBy(2);
+      if (next.compareTo(config.maxReconnectDelay()) > 0) {
+        next = config.maxReconnectDelay();
+      }
+      LOG.warnf(
+          "cannot connect to %s (%s); next try in %d ms",
+          config.brokerUri(), e.getMessage(), delay.toMillis());
+      Duration following = next;
+      scheduler.schedule(
+          () -> connectFirstTime(following), delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.error("cannot set up the MQTT connection", e);
+    }
+  }
+
+  private MqttConnectOptions options() throws Exception {
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    options.setCleanSession(false);
+    options.setAutomaticReconnect(true);
+    options.setMaxReconnectDelay((int) config.maxReconnectDelay().toMillis());
+    options.setKeepAliveInterval(10);
+    options.setConnectionTimeout(10);
+    // Outbound QoS 1 messages that may wait for their PUBACK at once. The inbound window is the
+    // broker's setting (Mosquitto's max_inflight_messages, 20 by default per mosquitto.conf(5)).
+    options.setMaxInflight(1000);
+    if (!config.username().isEmpty()) {
+      options.setUserName(config.username());
+      options.setPassword(config.password().toCharArray());
+    }
+    if (config.brokerUri().startsWith("ssl://") && config.trustStore().isPresent()) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(config.trustStore().get())) {
+        store.load(in, config.trustStorePassword().toCharArray());
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext tls = SSLContext.getInstance("TLSv1.3");
+      tls.init(null, trust.getTrustManagers(), null);
+      options.setSocketFactory(tls.getSocketFactory());
+    }
+    return options;
+  }
+
+  private final class Callback implements MqttCallbackExtended {
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+      if (reconnect) {
+        counters.reconnects.incrementAndGet();
+      }
+      LOG.infof("connected to %s%s", serverUri, reconnect ? " again" : "");
+      try {
+        String bms = config.topicRoot() + "/" + DsxTopic.BMS_PUBLISHER;
+        mqtt.subscribe(new String[] {bms + "/Metadata/#", bms + "/Value/#"}, new int[] {QOS, QOS});
+      } catch (MqttException e) {
+        LOG.error("cannot subscribe to the BMS topics", e);
+      }
+      latestRequests.forEach(DsxBridge.this::publish);
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+      LOG.warnf("lost the broker connection: %s", cause == null ? "closed" : cause.getMessage());
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+      inbound.put(new MqttMessageEvent(topic, message));
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      if (token.getUserContext() instanceof RequestContext request) {
+        counters.requestsAcknowledged.incrementAndGet();
+        acknowledgedListener.accept(request.topic(), request.payload());
+      }
+    }
+  }
+
+  private void processInbound() {
+    while (!closed) {
+      MqttMessageEvent event;
+      try {
+        event = inbound.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      boolean handedOn = false;
+      try {
+        handedOn = handle(event.topic(), event.message());
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        drop("error", counters.malformed, event.topic(), e.toString());
+      } finally {
+        if (!handedOn) {
+          acknowledge(event.message());
+        }
+      }
+    }
+  }
+
+  /** Returns true when the message went to the twin, which acknowledges it later. */
+  private boolean handle(String topicName, MqttMessage message) throws InterruptedException {
+    Optional<DsxTopic> parsed = DsxTopic.parse(config.topicRoot(), topicName);
+    if (parsed.isEmpty()) {
+      drop("malformed", counters.malformed, topicName, "topic is not of the schema's form");
+      return false;
+    }
+    DsxTopic topic = parsed.get();
+
+    if (!DsxPayloads.OBJECT_TYPES.contains(topic.objectType())) {
+      drop("unknown-object-type", counters.unknownObjectType, topicName, topic.objectType());
+      return false;
+    }
+    if (topic.messageType().equals(DsxTopic.METADATA)) {
+      counters.metadataReceived.incrementAndGet();
+      if (message.getPayload().length == 0) {
+        return false; // a cleared retained message
+      }
+      Metadata metadata;
+      try {
+        metadata = DsxPayloads.parseMetadata(message.getPayload());
+      } catch (MalformedPayloadException e) {
+        drop("malformed", counters.malformed, topicName, e.getMessage());
+        return false;
+      }
+      handleMetadata(topic, metadata);
+      return false;
+    }
+
+    Value value;
+    try {
+      value = DsxPayloads.parseValue(message.getPayload());
+    } catch (MalformedPayloadException e) {
+      drop("malformed", counters.malformed, topicName, e.getMessage());
+      return false;
+    }
+    if (topic.pointKey().equals(bmsHeartbeatKey)) {
+      echo(value);
+      return false;
+    }
+
+    if (!value.good()) {
+      drop("bad-quality", counters.badQuality, topicName, "quality " + value.quality());
+      return false;
+    }
+    SensorMapping mapping = sensors.get(topic.pointKey());
+    if (mapping == null) {
+      drop("unmatched", counters.valuesUnmatched, topicName, "no matched metadata");
+      return false;
+    }
+    if (mapping.conversion() == null) {
+      drop("unit-mismatch", counters.unitMismatch, topicName, mapping.dsxUnit());
+      return false;
+    }
+
+    double converted = mapping.conversion().applyAsDouble(value.value());
+    ingest.submit(
+        new IngestPipeline.Sample(
+            mapping.pointId(), converted, value.timestampMs(), () -> acknowledge(message)));
+    return true;
+  }
+
+  private void handleMetadata(DsxTopic topic, Metadata metadata) {
+    if (metadata.equals(handledMetadata.get(topic.pointKey()))) {
+      return;
+    }
+    String integration = metadata.integration();
+    if (topic.objectType().equals("System")) {
+      if (integration.equals(config.integration()) && HEARTBEAT_TYPES.contains(topic.pointType())) {
+        heartbeatTopic = topic.integrationValue(integration).toString();
+      } else if (integration.equals(config.integration()) && topic.pointType().equals(ECHO_TYPE)) {
+        echoTopic = topic.integrationValue(integration).toString();
+      } else if (topic.pointType().equals(BMS_HEARTBEAT_TYPE)) {
+        bmsHeartbeatKey = topic.pointKey();
+      }
+      handledMetadata.put(topic.pointKey(), metadata);
+      return;
+    }
+    if (!integration.isEmpty() && !integration.equals(config.integration())) {
+      handledMetadata.put(topic.pointKey(), metadata);
+      return; // another integration's point
+    }
+    try {
+      Optional<String> node = node(metadata.id());
+      if (node.isEmpty()) {
+        drop(
+            "unmatched-metadata",
+            counters.metadataUnmatched,
+            topic.toString(),
+            "no twin node for DSX id '" + metadata.id() + "'");
+        handledMetadata.put(topic.pointKey(), metadata);
+        return;
+      }
+      Optional<Point> point = matchPoint(node.get(), topic, metadata, !integration.isEmpty());
+      if (point.isEmpty()) {
+        drop(
+            "unmatched-metadata",
+            counters.metadataUnmatched,
+            topic.toString(),
+            "node " + node.get() + " has no point of this type and process area");
+      } else if (!integration.isEmpty()) {
+        String valueTopic = topic.integrationValue(integration).toString();
+        requestTopics.put(point.get().getName(), valueTopic);
+        counters.metadataMatched.incrementAndGet();
+        byte[] pending = pendingRequests.remove(point.get().getName());
+        if (pending != null) {
+          latestRequests.put(valueTopic, pending);
+          counters.requestsPublished.incrementAndGet();
+          publish(valueTopic, pending);
+        }
+      } else {
+        String pointId =
+            point.get().getName().substring(point.get().getName().lastIndexOf('/') + 1);
+        DoubleUnaryOperator conversion =
+            Units.conversion(metadata.engUnit(), point.get().getUnit());
+        sensors.put(topic.pointKey(), new SensorMapping(pointId, conversion, metadata.engUnit()));
+        counters.metadataMatched.incrementAndGet();
+        if (conversion == null) {
+          LOG.warnf(
+              "%s: unit %s cannot become the twin's %s; its values are dropped",
+              topic, metadata.engUnit(), point.get().getUnit());
+        }
+      }
+      if (!metadata.servesId().isEmpty()) {
+        checkRelations(node.get(), metadata);
+      }
+      handledMetadata.put(topic.pointKey(), metadata);
+    } catch (StatusRuntimeException e) {
+      // Not remembered as handled: the BMS republishes metadata every 100 s, and the next copy
+      // tries again.
+      LOG.warnf("cannot match %s while twin-service answers %s", topic, e.getStatus());
+    }
+  }
+
+  private Optional<String> node(String dsxId) {
+    if (dsxId.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> cached = nodes.get(dsxId);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<String> resolved = twin.resolveNode(dsxId);
+    nodes.put(dsxId, resolved);
+    return resolved;
+  }
+
+  /**
+   * The twin point of a DSX point: on the node, with the same DSX object and point type, of the
+   * right kind, and with the process area that the DSX processArea values make when joined in lower
+   * case with hyphens. When the metadata has no processArea and the node has exactly one point of
+   * the type, that one.
+   */
+  private Optional<Point> matchPoint(
+      String node, DsxTopic topic, Metadata metadata, boolean request) {
+    Point.Kind kind = request ? Point.Kind.KIND_SETPOINT : Point.Kind.KIND_SENSOR;
+    List<Point> candidates = new ArrayList<>();
+    for (Point point : twin.points(node)) {
+      if (point.getKind() == kind
+          && point.getDsxObjectType().equals(topic.objectType())
+          && point.getDsxPointType().equals(topic.pointType())) {
+        candidates.add(point);
+      }
+    }
+    String area = processArea(metadata.processArea());
+    for (Point point : candidates) {
+      if (point.getProcessArea().equals(area)) {
+        return Optional.of(point);
+      }
+    }
+    if (area.isEmpty() && candidates.size() == 1) {
+      return Optional.of(candidates.get(0));
+    }
+    return Optional.empty();
+  }
+
+  /** DSX processArea values such as ["Secondary", "Supply"] as the twin's "secondary-supply". */
+  static String processArea(List<String> values) {
+    List<String> parts = new ArrayList<>();
+    for (String value : values) {
+      String words =
+          value.trim().replaceAll("([a-z0-9])([A-Z])", "$1-$2").replaceAll("[\\s_]+", "-");
+      if (!words.isEmpty()) {
+        parts.add(words.toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return String.join("-", parts);
+  }
+
+  /**
+   * Checks each servesId relation of the metadata against the twin: the served node must lie
+   * downstream of this node along measurement and power edges. twin-service has no call that adds
+   * an edge (edges come only from a published design), so a missing one is counted and logged.
+   */
+  private void checkRelations(String node, Metadata metadata) {
+    Set<String> downstream = null;
+    for (String served : metadata.servesId()) {
+      String relation = metadata.id() + " serves " + served;
+      if (!checkedRelations.add(relation)) {
+        continue;
+      }
+      Optional<String> servedNode = node(served);
+      if (servedNode.isPresent()) {
+        if (downstream == null) {
+          downstream = twin.powerDownstream(node);
+        }
+        if (downstream.contains(servedNode.get())) {
+          continue;
+        }
+      }
+      missingRelations.add(relation);
+      counters.missingRelations.incrementAndGet();
+      LOG.warnf(
+          "the twin has no power or measurement path for the DSX relation %s (%s)",
+          relation, servedNode.map(n -> "node " + n).orElse("no twin node"));
+    }
+  }
+
+  private void setpointWritten(String point, double value, long timeMs, long sequence) {
+    Long last = requestSequences.get(point);
+    if (last != null && last >= sequence) {
+      return;
+    }
+    requestSequences.put(point, sequence);
+    byte[] payload = DsxPayloads.valueMessage(value, timeMs, DsxPayloads.GOOD_QUALITY);
+    String topic = requestTopics.get(point);
+    if (topic == null) {
+      // Kept until the BMS names the point's request topic; only the newest value waits.
+      pendingRequests.put(point, payload);
+      drop("request-unmapped", counters.requestsUnmapped, point, "no DSX request metadata yet");
+      return;
+    }
+    latestRequests.put(topic, payload);
+    counters.requestsPublished.incrementAndGet();
+    publish(topic, payload);
+  }
+
+  private void publish(String topic, byte[] payload) {
+    try {
+      mqtt.publish(topic, payload, QOS, false, new RequestContext(topic, payload), null);
+    } catch (MqttException e) {
+      // Not connected: the latest request per topic is republished once the connection is back.
+      LOG.debugf("request on %s waits for the broker: %s", topic, e.getMessage());
+    }
+  }
+
+  private void heartbeat() {
+    String topic = heartbeatTopic;
+    if (topic == null || !connected()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    try {
+      mqtt.publish(topic, DsxPayloads.valueMessage(now, now, DsxPayloads.GOOD_QUALITY), QOS, false);
+      counters.heartbeatsPublished.incrementAndGet();
+    } catch (MqttException e) {
+      LOG.debugf("heartbeat skipped: %s", e.getMessage());
+    }
+  }
+
+  private void echo(Value bmsHeartbeat) {
+    String topic = echoTopic;
+    if (topic == null || bmsHeartbeat.value() == null || !connected()) {
+      return;
+    }
+    try {
+      mqtt.publish(
+          topic,
+          DsxPayloads.valueMessage(
+              bmsHeartbeat.value(), System.currentTimeMillis(), DsxPayloads.GOOD_QUALITY),
+          QOS,
+          false);
+      counters.heartbeatsPublished.incrementAndGet();
+    } catch (MqttException e) {
+      LOG.debugf("heartbeat echo skipped: %s", e.getMessage());
+    }
+  }
+
+  private void acknowledge(MqttMessage message) {
+    if (message.getQos() == 0) {
+      return;
+    }
+    try {
+      mqtt.messageArrivedComplete(message.getId(), message.getQos());
+    } catch (MqttException e) {
+      // The connection is gone; the broker redelivers the message in the resumed session.
+      LOG.debugf("cannot acknowledge message %d: %s", message.getId(), e.getMessage());
+    }
+  }
+
+  private void drop(String kind, AtomicLong counter, String subject, String reason) {
+    counter.incrementAndGet();
+    long logged = dropLogCounts.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    if (logged <= MAX_LOGGED_DROPS) {
+      LOG.warnf("dropped %s (%s): %s", subject, kind, reason);
+    } else if (logged % 1000 == 0) {
+      LOG.warnf(
+          "%d messages dropped as %s so far; the latest %s: %s", logged, kind, subject, reason);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (actions != null) {
+      actions.close();
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (mqtt != null) {
+      try {
+        if (mqtt.isConnected()) {
+          mqtt.disconnect(2000).waitForCompletion(3000);
+        }
+        mqtt.close(true);
+      } catch (MqttException e) {
+        LOG.debugf("closing the MQTT client: %s", e.getMessage());
+      }
+    }
+    if (inboundWorker != null) {
+      inboundWorker.interrupt();
+    }
+    if (ingest != null) {
+      ingest.close();
+    }
+    for (ManagedChannel channel : new ManagedChannel[] {twinChannel, controlChannel}) {
+      if (channel != null) {
+        channel.shutdownNow();
+      }
+    }
+  }
+}
