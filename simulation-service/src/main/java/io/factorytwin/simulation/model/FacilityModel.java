@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the simulator needs to know about one facility, independent of where it was read from (a
- * design revision, one of its alternatives, or a twin revision).
+ * The simulator's description of one facility, the same whether it was read from a design revision,
+ * one of its alternatives, or a twin revision.
  *
  * <p>The record is immutable and holds only SI-style plain numbers: power in W, flow in L/min,
  * temperatures in °C, differences in K. It carries no gRPC or CDI types, so the physics engines
@@ -133,14 +133,30 @@ public record FacilityModel(
    *
    * @param gridRegion balancing authority code, such as {@code PJM}; empty when unknown
    * @param solarCapacityW peak output of on-site solar PV at 1,000 W/m², W; 0 for none
+   * @param solarSystemEfficiency share of the ideal PV output that reaches the site after inverter
+   *     and wiring losses, in (0, 1]
    */
-  public record PowerSource(String gridRegion, double solarCapacityW) {
+  public record PowerSource(
+      String gridRegion, double solarCapacityW, double solarSystemEfficiency) {
+
+    /** The default of {@code OnSiteGeneration.system_efficiency_fraction} in the contract. */
+    public static final double DEFAULT_SOLAR_SYSTEM_EFFICIENCY = 0.85;
+
     public PowerSource {
       gridRegion = gridRegion == null ? "" : gridRegion;
       if (!(solarCapacityW >= 0) || Double.isInfinite(solarCapacityW)) {
         throw new IllegalArgumentException(
             "solarCapacityW must be finite and >= 0, got " + solarCapacityW);
       }
+      if (!(solarSystemEfficiency > 0 && solarSystemEfficiency <= 1)) {
+        throw new IllegalArgumentException(
+            "solarSystemEfficiency must be in (0, 1], got " + solarSystemEfficiency);
+      }
+    }
+
+    /** Creates a power source with the default PV system efficiency. */
+    public PowerSource(String gridRegion, double solarCapacityW) {
+      this(gridRegion, solarCapacityW, DEFAULT_SOLAR_SYSTEM_EFFICIENCY);
     }
   }
 
