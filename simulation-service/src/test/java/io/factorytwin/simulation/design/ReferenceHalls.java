@@ -108,19 +108,23 @@ final class ReferenceHalls {
   }
 
   static InputDataSets inputDataSets() {
-    return new InputDataSets(
-        new DataSets(
-            new ServiceConfig() {
-              @Override
-              public String serviceName() {
-                return "simulation";
-              }
+    return new InputDataSets(dataSets(DATA));
+  }
 
-              @Override
-              public Optional<String> dataDir() {
-                return Optional.of(DATA.toString());
-              }
-            }));
+  /** The data sets under a folder, as the service reads them. */
+  static DataSets dataSets(Path folder) {
+    return new DataSets(
+        new ServiceConfig() {
+          @Override
+          public String serviceName() {
+            return "simulation";
+          }
+
+          @Override
+          public Optional<String> dataDir() {
+            return Optional.of(folder.toString());
+          }
+        });
   }
 
   /** Weather and carbon of the site joined with a workload trace on the UTC hours of 2022. */
