@@ -12,7 +12,7 @@ max_ms=1000
 if [[ "${1:-}" == "--quick" ]]; then
   runs=3
   # CI shares the machine with the build; the quick run checks that a year still runs in
-  # seconds, the full run checks the figure.
+  # seconds, the full run checks the 1 s limit.
   max_ms=3000
 fi
 ./mvnw -B -q install -DskipTests -pl proto,service-support,test-support
