@@ -48,7 +48,7 @@ class DesignEvaluationRunnerTest {
     private final FacilityModel model;
 
     FixedModel(FacilityModel model) {
-      super(null);
+      super(null, null);
       this.model = model;
     }
 
