@@ -69,7 +69,8 @@ class DesignEvaluationTest {
             without.getGridEnergyKwh() - with.getOnsiteGenerationKwh(),
             org.assertj.core.data.Offset.offset(1.0));
     assertThat(with.getCueKgPerKwh()).isLessThan(without.getCueKgPerKwh());
-    // 10 MW at 0.85 system efficiency on Dallas irradiance gives a capacity factor near 20 %.
+    // 10 MW at 0.85 system efficiency on Dallas irradiance gave 15.0 GWh, a capacity factor of
+    // 17 %; the band allows other weather files.
     double capacityFactor = with.getOnsiteGenerationKwh() / (10_000 * 8760.0);
     assertThat(capacityFactor).isBetween(0.10, 0.30);
   }

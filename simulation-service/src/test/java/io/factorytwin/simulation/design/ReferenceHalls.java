@@ -30,12 +30,12 @@ final class ReferenceHalls {
 
   private ReferenceHalls() {}
 
-  /** Rows of 16 GB200 NVL72 racks on 3 CDUs each, dry coolers sized at 2 MW per 16 racks + 1. */
+  /** Builds rows of 16 GB200 NVL72 racks on 3 CDUs each, with enough 2 MW dry coolers plus one. */
   static FacilityModel hall(int rows, Site site, PowerSource power) {
     return hallOfRacks(rows * 16, site, power);
   }
 
-  /** A hall of the given number of racks in rows of 16; the last row may be shorter. */
+  /** Builds a hall of the given number of racks in rows of 16; the last row may be shorter. */
   static FacilityModel hallOfRacks(int rackCount, Site site, PowerSource power) {
     List<Cdu> cdus = new ArrayList<>();
     List<Rack> racks = new ArrayList<>();
@@ -118,7 +118,7 @@ final class ReferenceHalls {
     return new InputDataSets(dataSets(DATA));
   }
 
-  /** The data sets under a folder, as the service reads them. */
+  /** Returns the data sets under a folder, as the service reads them. */
   static DataSets dataSets(Path folder) {
     return new DataSets(
         new ServiceConfig() {

@@ -10,7 +10,7 @@ import io.factorytwin.testing.TestKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** A model built from a twin revision that a real twin-service process serves over gRPC. */
@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TwinServiceProcess.class)
 class TwinModelGrpcTest {
 
-  @ConfigProperty(name = "test.twin.revision")
-  String revision;
-
   @Inject ModelLoader loader;
 
   @Test
   void load_twinRevision_buildsTheModel() {
+    // Read here, not injected: an injected property would be required by every test
+    // application, and only this class's resource sets it.
+    String revision = ConfigProvider.getConfig().getValue("test.twin.revision", String.class);
     FacilityModel model =
         loader.load("model", ModelSource.newBuilder().setTwinRevision(revision).build());
 
