@@ -28,4 +28,13 @@ public interface JobRunner {
    *     it has used its attempts.
    */
   JobOutcome run(JobContext context);
+
+  /**
+   * Checks at SubmitJob what the spec refers to, such as the model and the data sets, before the
+   * job is stored. The default checks nothing.
+   *
+   * @throws io.factorytwin.support.error.DomainException when the job cannot run, such as a data
+   *     set that does not exist or a model with a rack on no CDU
+   */
+  default void preflight(Job job) {}
 }

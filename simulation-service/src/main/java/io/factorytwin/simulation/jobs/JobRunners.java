@@ -4,7 +4,8 @@ import io.factorytwin.simulation.v1.Job;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,11 +16,19 @@ public class JobRunners {
 
   private final Map<Job.Kind, JobRunner> byKind = new EnumMap<>(Job.Kind.class);
 
-  JobRunners(@Any Instance<JobRunner> runners) {
+  /**
+   * Collects the runners. An {@code Instance<JobRunner>} would drop every plain runner as soon as
+   * one enabled alternative exists (CDI ambiguity resolution), so the beans are read from the bean
+   * manager and the alternative wins per kind only. Runner beans carry {@code @Unremovable} because
+   * nothing injects them directly.
+   */
+  JobRunners(BeanManager beans) {
     Map<Job.Kind, Boolean> alternative = new EnumMap<>(Job.Kind.class);
-    for (Instance.Handle<JobRunner> handle : runners.handles()) {
-      JobRunner runner = handle.get();
-      boolean isAlternative = handle.getBean().isAlternative();
+    for (Bean<?> bean : beans.getBeans(JobRunner.class, Any.Literal.INSTANCE)) {
+      JobRunner runner =
+          (JobRunner)
+              beans.getReference(bean, JobRunner.class, beans.createCreationalContext(bean));
+      boolean isAlternative = bean.isAlternative();
       Job.Kind kind = runner.kind();
       Boolean existing = alternative.get(kind);
       if (existing != null && existing == isAlternative) {

@@ -35,7 +35,8 @@ final class JobSpecs {
   static final Pattern JOB_ID = Pattern.compile(ID);
 
   private static final Pattern DESIGN_REVISION =
-      Pattern.compile("designs/" + ID + "/revisions/[1-9][0-9]{0,8}");
+      // lifecycle-service letters its design revisions ("a", "b", ..., "aa"); numbers stay valid.
+      Pattern.compile("designs/" + ID + "/revisions/([a-z]{1,8}|[1-9][0-9]{0,8})");
   private static final Pattern ALTERNATIVE =
       Pattern.compile("designs/" + ID + "/alternatives/" + ID);
   private static final Pattern TWIN_REVISION =

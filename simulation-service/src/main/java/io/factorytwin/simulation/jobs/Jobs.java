@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -66,7 +67,8 @@ public class Jobs {
       throw new InvalidArgumentException("job", "required: the job to run");
     }
     Job.Kind kind = JobSpecs.check(request.getJob());
-    if (runners.find(kind).isEmpty()) {
+    Optional<JobRunner> runner = runners.find(kind);
+    if (runner.isEmpty()) {
       throw new FailedPreconditionException(
           "NOT_IMPLEMENTED",
           List.of(
@@ -77,6 +79,7 @@ public class Jobs {
                       + kind.name()
                       + " jobs yet; nothing was queued")));
     }
+    runner.get().preflight(request.getJob());
 
     String id = request.getJobId().isEmpty() ? UUID.randomUUID().toString() : request.getJobId();
     Instant now = JobStore.now();

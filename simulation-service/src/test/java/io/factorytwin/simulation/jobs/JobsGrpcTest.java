@@ -299,10 +299,10 @@ class JobsGrpcTest {
   void submit_kindWithoutRunner() {
     Job design =
         Job.newBuilder()
-            .setDesignEvaluation(
-                DesignEvaluationSpec.newBuilder()
-                    .setModel(
-                        ModelSource.newBuilder().setDesignRevision("designs/dc-1/revisions/1"))
+            .setPlantEmulation(
+                io.factorytwin.simulation.v1.PlantEmulationSpec.newBuilder()
+                    .setTwin("twins/dc-1")
+                    .setSpeedUpFactor(10)
                     .setWorkloadDataSet("Alibaba_CPU_Data_Hourly_1.csv"))
             .build();
     long before = jobCount();
@@ -313,7 +313,7 @@ class JobsGrpcTest {
     assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(StatusDetails.reason(failure)).isEqualTo("NOT_IMPLEMENTED");
     assertThat(StatusDetails.preconditions(failure).getFirst().getSubject())
-        .isEqualTo("KIND_DESIGN_EVALUATION");
+        .isEqualTo("KIND_PLANT_EMULATION");
     assertThat(jobCount()).isEqualTo(before);
   }
 

@@ -44,6 +44,15 @@ public final class PlantHour {
   /** Make-up water over the step, in L; 0 for dry coolers. */
   public double waterUseLiters;
 
+  /** Water entering the heat-rejection bank, in °C, from the plant's condenser-loop balance. */
+  public double heatRejectionEnteringC;
+
+  /** Water leaving the heat-rejection bank, in °C, as the bank computed it. */
+  public double heatRejectionLeavingC;
+
+  /** Water flow through the whole heat-rejection bank, in L/min. */
+  public double heatRejectionFlowLitersPerMinute;
+
   /** Heat rejected to the atmosphere, from the heat-rejection bank's own flow · cp · ΔT. */
   public double heatRejectedW;
 

@@ -356,6 +356,9 @@ public final class PlantModel {
     result.returnTemperatureC = supply + facilityHeat / facilityRate;
     result.heatRejectionFanPowerW = rejectionScratch.fanPowerW;
     result.heatRejectedW = rejectionScratch.heatRejectedW;
+    result.heatRejectionEnteringC = bankEntering;
+    result.heatRejectionLeavingC = rejectionScratch.leavingWaterC;
+    result.heatRejectionFlowLitersPerMinute = condenserFlow;
     result.waterUseLiters = rejectionScratch.makeupWaterLitersPerHour * stepSeconds / 3600.0;
     result.unmetHeatW += crahScratch.unmetAirHeatW;
     result.heatInW =
