@@ -2,6 +2,7 @@ package io.factorytwin.simulation.transients;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import io.factorytwin.simulation.design.DesignEvaluations;
 import io.factorytwin.simulation.input.InputDataSets;
 import io.factorytwin.simulation.input.TransientLoadGenerator;
 import io.factorytwin.simulation.input.WeatherYear;
@@ -9,6 +10,8 @@ import io.factorytwin.simulation.input.WorkloadTrace;
 import io.factorytwin.simulation.jobs.JobContext;
 import io.factorytwin.simulation.jobs.JobOutcome;
 import io.factorytwin.simulation.jobs.JobRunner;
+import io.factorytwin.simulation.model.FacilityModel;
+import io.factorytwin.simulation.model.ModelLoader;
 import io.factorytwin.simulation.v1.CoolingEnergy;
 import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.JobResult;
@@ -20,6 +23,7 @@ import io.factorytwin.simulation.v1.TransientKpis;
 import io.factorytwin.simulation.v1.TransientResult;
 import io.factorytwin.simulation.v1.TransientScenario;
 import io.factorytwin.simulation.v1.TransientSpec;
+import io.factorytwin.support.error.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,9 +38,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * reports progress about twice a second of wall time, so a cancel stops the run within one progress
  * interval; and stores the KPIs and the series.
  *
- * <p>NOTE: the facility model is not read from lifecycle-service or twin-service yet. Until the
- * FacilityModel loader is wired in, every model name runs the reference hall of GB200 NVL72 racks
- * ({@code simulation.transient.reference-racks} racks, ten per CDU) under that name.
+ * <p>Design revisions and alternatives are read from lifecycle-service through {@link ModelLoader}
+ * and adapted by {@link FacilityHalls}. NOTE: twin revisions are not read yet; a job that names one
+ * runs the reference hall of GB200 NVL72 racks ({@code simulation.transient.reference-racks} racks,
+ * ten per CDU) under that name, and its result says so in a warning.
  */
 @ApplicationScoped
 public class TransientRunner implements JobRunner {
@@ -48,13 +53,16 @@ public class TransientRunner implements JobRunner {
   static final int REFERENCE_RACKS_PER_CDU = 10;
 
   private final InputDataSets inputs;
+  private final ModelLoader models;
   private final int referenceRacks;
 
   public TransientRunner(
       InputDataSets inputs,
+      ModelLoader models,
       @ConfigProperty(name = "simulation.transient.reference-racks", defaultValue = "100")
           int referenceRacks) {
     this.inputs = inputs;
+    this.models = models;
     this.referenceRacks = referenceRacks;
   }
 
@@ -65,6 +73,14 @@ public class TransientRunner implements JobRunner {
 
   @Override
   public JobOutcome run(JobContext context) {
+    try {
+      return runChecked(context);
+    } catch (DomainException e) {
+      return DesignEvaluations.failure(context.job().getName(), e);
+    }
+  }
+
+  private JobOutcome runChecked(JobContext context) {
     TransientSpec spec = context.job().getTransient();
     TransientScenario scenario = spec.getScenario();
     String model = modelName(scenario.getModel());
@@ -114,7 +130,27 @@ public class TransientRunner implements JobRunner {
         Math.max(
             steps.loopSeconds(), Math.floor(duration / steps.loopSeconds()) * steps.loopSeconds());
 
-    Hall hall = Hall.gb200(model, referenceRacks, REFERENCE_RACKS_PER_CDU);
+    List<String> warnings = new ArrayList<>();
+    Hall hall;
+    String siteWeather = "";
+    if (scenario.getModel().hasTwinRevision()) {
+      hall = Hall.gb200(model, referenceRacks, REFERENCE_RACKS_PER_CDU);
+      warnings.add(
+          "twin revisions are not read yet: ran the reference hall of "
+              + referenceRacks
+              + " GB200 NVL72 racks under the name "
+              + model);
+    } else {
+      FacilityModel facility = models.load("transient.scenario.model", scenario.getModel());
+      try {
+        hall = FacilityHalls.toHall(facility);
+      } catch (IllegalArgumentException e) {
+        return JobOutcome.failed("MODEL_INCOMPLETE", e.getMessage(), model);
+      }
+      siteWeather = facility.site().weatherDataSet();
+    }
+    String weatherName =
+        scenario.getWeatherDataSet().isEmpty() ? siteWeather : scenario.getWeatherDataSet();
     WorkloadTrace trace =
         inputs.workload("transient.scenario.workload_data_set", scenario.getWorkloadDataSet());
     Instant start =
@@ -122,13 +158,12 @@ public class TransientRunner implements JobRunner {
             ? Instant.ofEpochSecond(
                 scenario.getStartTime().getSeconds(), scenario.getStartTime().getNanos())
             : null;
-    List<String> warnings = new ArrayList<>();
     TransientEngine.Weather weather;
     int hours = (int) Math.ceil(duration / 3600.0) + 1;
-    if (!scenario.getWeatherDataSet().isEmpty()) {
+    if (!weatherName.isEmpty()) {
       int year = start == null ? 2022 : ZonedDateTime.ofInstant(start, ZoneOffset.UTC).getYear();
       WeatherYear weatherYear =
-          inputs.weather("transient.scenario.weather_data_set", scenario.getWeatherDataSet(), year);
+          inputs.weather("transient.scenario.weather_data_set", weatherName, year);
       if (start == null) {
         start = weatherYear.utcStart(0);
       }
