@@ -243,6 +243,8 @@ public final class TransientEngine {
   private final boolean[] shutDown;
   private final boolean[] armed;
   private final double iterationAmplitude;
+  private final double thermalFraction;
+  private final double gpuResistance;
   private double level;
   private double idleLevel;
 
@@ -342,6 +344,9 @@ public final class TransientEngine {
     shutDown = new boolean[racks];
     armed = new boolean[racks];
     iterationAmplitude = load.shape().iterationAmplitude();
+    thermalFraction =
+        FirstOrderNode.stepFraction(steps.thermalSeconds(), rack.gpuTimeConstantSeconds());
+    gpuResistance = rack.thermalResistanceKPerW() * rack.gpuShare() / rack.gpuCount();
 
     double h = steps.thermalSeconds();
     double tau = rack.gpuTimeConstantSeconds();
@@ -389,10 +394,6 @@ public final class TransientEngine {
     initialize();
   }
 
-  private double rg() {
-    return rack.thermalResistanceKPerW() * rack.gpuShare() / rack.gpuCount();
-  }
-
   private void setLevel(double value) {
     level = value;
     idleLevel = Math.min(load.shape().idleUtilization(), value);
@@ -419,7 +420,7 @@ public final class TransientEngine {
   private void initialize() {
     double rated = rack.ratedPowerWatts();
     double dynamic = 1 - rack.idleFraction();
-    double rg = rg();
+    double rg = gpuResistance;
     double totalDuty = 0;
     double totalAir = 0;
     double[] liquid = new double[cdus];
@@ -751,11 +752,11 @@ public final class TransientEngine {
   private void thermalSteps(int g, double loopStartSeconds, double inletC, int substeps) {
     RackBank.Parameters p = rack;
     double h = steps.thermalSeconds();
-    double fraction = FirstOrderNode.stepFraction(h, p.gpuTimeConstantSeconds());
+    double fraction = thermalFraction;
     double rated = p.ratedPowerWatts();
     double idle = p.idleFraction();
     double dynamic = 1 - idle;
-    double rg = rg();
+    double rg = gpuResistance;
     double slowdown = p.slowdownC();
     double shutdown = p.shutdownC();
     double limit = p.maxOperatingC();

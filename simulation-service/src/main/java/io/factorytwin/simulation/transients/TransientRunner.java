@@ -24,6 +24,7 @@ import io.factorytwin.simulation.v1.TransientResult;
 import io.factorytwin.simulation.v1.TransientScenario;
 import io.factorytwin.simulation.v1.TransientSpec;
 import io.factorytwin.support.error.DomainException;
+import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -44,6 +45,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ten per CDU) under that name, and its result says so in a warning.
  */
 @ApplicationScoped
+@Unremovable
 public class TransientRunner implements JobRunner {
 
   /** Wall time between progress reports, in ns; the contract asks for about one a second. */
