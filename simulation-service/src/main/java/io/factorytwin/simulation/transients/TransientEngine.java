@@ -89,7 +89,7 @@ public final class TransientEngine {
       requireMultiple(plantSeconds, loopSeconds, "plant step", "loop step");
     }
 
-    /** The contract's defaults: 100 ms, 1 s and 60 s. */
+    /** Returns the contract's defaults: 100 ms, 1 s and 60 s. */
     public static Steps defaults() {
       return new Steps(0.1, 1.0, 60.0);
     }
@@ -130,7 +130,7 @@ public final class TransientEngine {
           new double[] {dryBulbC}, new double[] {dewPointC}, new double[] {pressurePa});
     }
 
-    /** The hours of an EPW year from a row on, for a run of {@code hours} hours. */
+    /** Returns {@code hours} hours of an EPW year, starting at a row. */
     public static Weather fromYear(WeatherYear year, int firstRow, int hours) {
       int n = Math.max(1, hours);
       double[] db = new double[n];

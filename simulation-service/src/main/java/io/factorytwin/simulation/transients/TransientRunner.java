@@ -42,13 +42,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <p>Design revisions and alternatives are read from lifecycle-service through {@link ModelLoader}
  * and adapted by {@link FacilityHalls}. NOTE: twin revisions are not read yet; a job that names one
  * runs the reference hall of GB200 NVL72 racks ({@code simulation.transient.reference-racks} racks,
- * ten per CDU) under that name, and its result says so in a warning.
+ * ten per CDU) under that name, and its result carries a warning.
  */
 @ApplicationScoped
 @Unremovable
 public class TransientRunner implements JobRunner {
 
-  /** Wall time between progress reports, in ns; the contract asks for about one a second. */
+  /** Wall time between progress reports, in ns. The contract expects about one report a second. */
   static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
 
   /** Racks on one CDU of the reference hall: a 1.35 MW CDU carries about ten 120 kW racks. */
@@ -172,8 +172,8 @@ public class TransientRunner implements JobRunner {
       long offset = (start.getEpochSecond() - weatherYear.utcStart(0).getEpochSecond()) / 3600;
       weather = TransientEngine.Weather.fromYear(weatherYear, (int) offset, hours);
     } else {
-      // NOTE: without a weather data set or a site to take one from, the run uses fixed mild
-      // weather; the model's site default applies once the facility model is read.
+      // NOTE: with no weather data set in the spec or the model's site, the run uses fixed mild
+      // weather. Twin revisions carry no site yet, so their runs always land here.
       weather = TransientEngine.Weather.constant(20.0, 10.0, 101_325.0);
       warnings.add("no weather data set: fixed weather of 20 °C dry bulb, 10 °C dew point");
     }
