@@ -20,8 +20,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Runs COMPARISON jobs: each alternative is evaluated as a DESIGN_EVALUATION, in spec order, and
- * the result holds one row per alternative and the best alternative per KPI. The first alternative
- * that fails fails the job, naming it.
+ * the result contains one row per alternative and the best alternative per KPI. The first
+ * alternative that fails fails the job, naming it.
  */
 @ApplicationScoped
 @Unremovable

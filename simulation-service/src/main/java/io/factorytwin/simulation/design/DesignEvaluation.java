@@ -48,7 +48,7 @@ import java.util.function.IntConsumer;
  */
 public final class DesignEvaluation {
 
-  /** Relative energy balance error above which a run fails: 0.1 % (the contract's limit). */
+  /** Relative energy balance error above which a run fails: 0.1 %, as the job contract states. */
   public static final double ENERGY_BALANCE_TOLERANCE = 1e-3;
 
   /**

@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * What DESIGN_EVALUATION and COMPARISON jobs share: the model and data sets of one {@link
- * DesignEvaluationSpec}, checked at submission, read when the job runs, and evaluated.
+ * The steps that DESIGN_EVALUATION and COMPARISON jobs share for one {@link DesignEvaluationSpec}:
+ * checking the model and data sets at submission, reading them when the job runs, and the
+ * evaluation.
  */
 @ApplicationScoped
 public class DesignEvaluations {

@@ -94,7 +94,7 @@ public record FacilityModel(
    * @param longitudeDeg east positive, degrees
    * @param elevationM above sea level, m
    * @param utcOffsetHours local standard time minus UTC, hours (no daylight saving); NaN when the
-   *     source does not say, in which case the weather file's own offset applies
+   *     source gives none, in which case the weather file's own offset applies
    * @param weatherDataSet EPW file name in the weather data folder; empty when unknown
    * @param carbonDataSet grid-carbon CSV file name; empty when unknown (then {@code <grid
    *     region>.csv} is the default)
@@ -246,8 +246,8 @@ public record FacilityModel(
 
     /**
      * Hopper SXM limits read from nvidia-smi on an H800 system (87 / 89 / 92 °C; no Blackwell
-     * figure is published) and 0.03 K/W, inside the 0.02 to 0.05 K/W per GPU that
-     * cooling-thermal.com gives; see REFERENCE.md.
+     * figure was found) and 0.03 K/W, inside the 0.02 to 0.05 K/W per GPU that cooling-thermal.com
+     * gives (secondary).
      */
     public static final GpuLimits DEFAULT = new GpuLimits(87, 89, 92, 0.03);
 
@@ -333,8 +333,9 @@ public record FacilityModel(
   public record Setpoints(double tcsSupplyC, double facilityWaterSupplyC) {
 
     /**
-     * 30 °C TCS supply and 25 °C facility water: chosen defaults for warm-water liquid cooling, a
-     * CDU approach of 5 K (the top of the 3 to 5 K range in REFERENCE.md). Not from a source.
+     * 30 °C TCS supply and 25 °C facility water: chosen defaults for warm-water liquid cooling, not
+     * from a source. They leave a CDU approach of 5 K, the top of the 3 to 5 K that vendor
+     * literature gives (secondary).
      */
     public static final Setpoints DEFAULT = new Setpoints(30.0, 25.0);
 

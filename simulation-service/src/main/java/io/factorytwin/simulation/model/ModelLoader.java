@@ -10,6 +10,7 @@ import io.factorytwin.simulation.model.DesignModelBuilder.ClassifiedPart;
 import io.factorytwin.simulation.v1.ModelSource;
 import io.factorytwin.support.error.FailedPreconditionException;
 import io.factorytwin.support.error.InvalidArgumentException;
+import io.factorytwin.twin.v1.TwinRevision;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +20,7 @@ import java.util.Set;
 
 /**
  * Builds the {@link FacilityModel} of a job's {@link ModelSource}: a design revision or an
- * alternative read from lifecycle-service.
+ * alternative read from lifecycle-service, or a twin revision read from twin-service.
  *
  * <p>A model with a rack on no CDU is rejected with FAILED_PRECONDITION, reason MODEL_INCOMPLETE,
  * naming the first such rack, because its heat would have nowhere to go.
@@ -28,9 +29,21 @@ import java.util.Set;
 public class ModelLoader {
 
   private final LifecycleClient lifecycle;
+  private final TwinClient twins;
 
-  public ModelLoader(LifecycleClient lifecycle) {
+  public ModelLoader(LifecycleClient lifecycle, TwinClient twins) {
     this.lifecycle = lifecycle;
+    this.twins = twins;
+  }
+
+  private FacilityModel loadTwin(String revisionName) {
+    TwinRevision revision = twins.twinRevision(revisionName);
+    String twin = revisionName.substring(0, revisionName.indexOf("/revisions/"));
+    return TwinModels.build(
+        revisionName,
+        revision,
+        twins.nodes(twin, revisionName),
+        twins.edges(twin, revisionName, TwinModels.TCS_EDGES));
   }
 
   /**
@@ -46,16 +59,7 @@ public class ModelLoader {
             Alternative alternative = lifecycle.alternative(source.getAlternative());
             yield loadDesign(alternative.getBaseRevision(), alternative);
           }
-          // NOTE: twin revisions are not read yet; the contract allows them.
-          case TWIN_REVISION ->
-              throw new FailedPreconditionException(
-                  "NOT_IMPLEMENTED",
-                  List.of(
-                      new FailedPreconditionException.Violation(
-                          "NOT_IMPLEMENTED",
-                          source.getTwinRevision(),
-                          "models from twin revisions are not built yet; name a design revision"
-                              + " or an alternative")));
+          case TWIN_REVISION -> loadTwin(source.getTwinRevision());
           case SOURCE_NOT_SET ->
               throw new InvalidArgumentException(field, "a model source is required");
         };

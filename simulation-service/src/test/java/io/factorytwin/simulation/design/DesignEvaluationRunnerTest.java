@@ -43,15 +43,19 @@ class DesignEvaluationRunnerTest {
                   .setWorkloadDataSet("Alibaba_CPU_Data_Hourly_1.csv"))
           .build();
 
-  /** Returns the hall whatever the source, instead of reading lifecycle-service. */
+  /** Returns a fixed model whatever the source, with the loader's rack check. */
   private static final class FixedModel extends ModelLoader {
-    FixedModel() {
-      super(null);
+    private final FacilityModel model;
+
+    FixedModel(FacilityModel model) {
+      super(null, null);
+      this.model = model;
     }
 
     @Override
     public FacilityModel load(String field, ModelSource source) {
-      return HALL;
+      requireCooledRacks(model);
+      return model;
     }
   }
 
@@ -75,8 +79,47 @@ class DesignEvaluationRunnerTest {
   }
 
   private static DesignEvaluations evaluations(Path dataFolder) {
+    return evaluations(dataFolder, HALL);
+  }
+
+  private static DesignEvaluations evaluations(Path dataFolder, FacilityModel model) {
     DataSets dataSets = ReferenceHalls.dataSets(dataFolder);
-    return new DesignEvaluations(new FixedModel(), new InputDataSets(dataSets), dataSets);
+    return new DesignEvaluations(new FixedModel(model), new InputDataSets(dataSets), dataSets);
+  }
+
+  @Test
+  void run_rackOnNoCdu_failsNamingTheRack() {
+    List<FacilityModel.Rack> racks = new ArrayList<>(HALL.racks());
+    FacilityModel.Rack cut = racks.get(17);
+    racks.set(
+        17,
+        new FacilityModel.Rack(
+            cut.id(),
+            cut.ratedPowerW(),
+            cut.designPowerW(),
+            cut.heatToLiquidFraction(),
+            cut.gpuCount(),
+            cut.gpuTdpW(),
+            FacilityModel.NO_CDU,
+            cut.gpuLimits(),
+            cut.throughputTokensPerSecond()));
+    FacilityModel broken =
+        new FacilityModel(
+            HALL.name(),
+            HALL.site(),
+            HALL.powerSource(),
+            HALL.cdus(),
+            racks,
+            HALL.plant(),
+            HALL.setpoints());
+
+    JobOutcome outcome =
+        new DesignEvaluationRunner(evaluations(ReferenceHalls.DATA, broken)).run(new Context());
+
+    assertThat(outcome.result()).isNull();
+    assertThat(outcome.failure().getReason()).isEqualTo("MODEL_INCOMPLETE");
+    assertThat(outcome.failure().getSubject()).isEqualTo(cut.id());
+    assertThat(outcome.failure().getMessage()).contains(cut.id());
   }
 
   @Test

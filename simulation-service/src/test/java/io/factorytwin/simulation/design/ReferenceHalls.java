@@ -32,15 +32,22 @@ final class ReferenceHalls {
 
   /** Rows of 16 GB200 NVL72 racks on 3 CDUs each, dry coolers sized at 2 MW per 16 racks + 1. */
   static FacilityModel hall(int rows, Site site, PowerSource power) {
+    return hallOfRacks(rows * 16, site, power);
+  }
+
+  /** A hall of the given number of racks in rows of 16; the last row may be shorter. */
+  static FacilityModel hallOfRacks(int rackCount, Site site, PowerSource power) {
     List<Cdu> cdus = new ArrayList<>();
     List<Rack> racks = new ArrayList<>();
+    int rows = (rackCount + 15) / 16;
     for (int row = 1; row <= rows; row++) {
       int first = cdus.size();
       for (int c = 1; c <= 3; c++) {
         // cdu-1350: 1,350 kW, 1.5 L/min per kW, approach 4 K, rise 10 K.
         cdus.add(new Cdu(String.format("row-%02d.cdu-%d", row, c), 1_350_000, 2025, 4, 10));
       }
-      for (int r = 1; r <= 16; r++) {
+      int inRow = Math.min(16, rackCount - (row - 1) * 16);
+      for (int r = 1; r <= inRow; r++) {
         // gb200-nvl72: rated 132 kW, design 120 kW, 0.9 to liquid, 72 GPUs of 1,200 W.
         racks.add(
             new Rack(
@@ -56,7 +63,7 @@ final class ReferenceHalls {
       }
     }
     // dry-cooler-2000: 2 MW, approach 7.5 K, fans 20 kW; mcquay-pfh-2124; crah-300 with 8 kW fans.
-    int dryCoolers = (int) Math.ceil(rows * 16 * 120_000.0 / 2_000_000.0) + 1;
+    int dryCoolers = (int) Math.ceil(rackCount * 120_000.0 / 2_000_000.0) + 1;
     Plant plant =
         new Plant(
             HeatRejectionKind.DRY_COOLER,
