@@ -31,7 +31,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs TRANSIENT jobs with {@link TransientEngine}: builds the hall from the job's model, the load
@@ -39,10 +38,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * reports progress about twice a second of wall time, so a cancel stops the run within one progress
  * interval; and stores the KPIs and the series.
  *
- * <p>Design revisions and alternatives are read from lifecycle-service through {@link ModelLoader}
- * and adapted by {@link FacilityHalls}. NOTE: twin revisions are not read yet; a job that names one
- * runs the reference hall of GB200 NVL72 racks ({@code simulation.transient.reference-racks} racks,
- * ten per CDU) under that name, and its result carries a warning.
+ * <p>The model is read through {@link ModelLoader} (design revisions and alternatives from
+ * lifecycle-service, twin revisions from twin-service) and adapted by {@link FacilityHalls}.
  */
 @ApplicationScoped
 @Unremovable
@@ -51,21 +48,12 @@ public class TransientRunner implements JobRunner {
   /** Wall time between progress reports, in ns. The contract expects about one report a second. */
   static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
 
-  /** Racks on one CDU of the reference hall: a 1.35 MW CDU carries about ten 120 kW racks. */
-  static final int REFERENCE_RACKS_PER_CDU = 10;
-
   private final InputDataSets inputs;
   private final ModelLoader models;
-  private final int referenceRacks;
 
-  public TransientRunner(
-      InputDataSets inputs,
-      ModelLoader models,
-      @ConfigProperty(name = "simulation.transient.reference-racks", defaultValue = "100")
-          int referenceRacks) {
+  public TransientRunner(InputDataSets inputs, ModelLoader models) {
     this.inputs = inputs;
     this.models = models;
-    this.referenceRacks = referenceRacks;
   }
 
   @Override
@@ -133,24 +121,14 @@ public class TransientRunner implements JobRunner {
             steps.loopSeconds(), Math.floor(duration / steps.loopSeconds()) * steps.loopSeconds());
 
     List<String> warnings = new ArrayList<>();
+    FacilityModel facility = models.load("transient.scenario.model", scenario.getModel());
     Hall hall;
-    String siteWeather = "";
-    if (scenario.getModel().hasTwinRevision()) {
-      hall = Hall.gb200(model, referenceRacks, REFERENCE_RACKS_PER_CDU);
-      warnings.add(
-          "twin revisions are not read yet: ran the reference hall of "
-              + referenceRacks
-              + " GB200 NVL72 racks under the name "
-              + model);
-    } else {
-      FacilityModel facility = models.load("transient.scenario.model", scenario.getModel());
-      try {
-        hall = FacilityHalls.toHall(facility);
-      } catch (IllegalArgumentException e) {
-        return JobOutcome.failed("MODEL_INCOMPLETE", e.getMessage(), model);
-      }
-      siteWeather = facility.site().weatherDataSet();
+    try {
+      hall = FacilityHalls.toHall(facility);
+    } catch (IllegalArgumentException e) {
+      return JobOutcome.failed("MODEL_INCOMPLETE", e.getMessage(), model);
     }
+    String siteWeather = facility.site().weatherDataSet();
     String weatherName =
         scenario.getWeatherDataSet().isEmpty() ? siteWeather : scenario.getWeatherDataSet();
     WorkloadTrace trace =
@@ -173,7 +151,7 @@ public class TransientRunner implements JobRunner {
       weather = TransientEngine.Weather.fromYear(weatherYear, (int) offset, hours);
     } else {
       // NOTE: with no weather data set in the spec or the model's site, the run uses fixed mild
-      // weather. Twin revisions carry no site yet, so their runs always land here.
+      // weather, and the result carries a warning.
       weather = TransientEngine.Weather.constant(20.0, 10.0, 101_325.0);
       warnings.add("no weather data set: fixed weather of 20 °C dry bulb, 10 °C dew point");
     }

@@ -24,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -41,15 +42,20 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestKeys.class)
 class TransientJobsTest {
 
-  /** Removes the stepping test double, so the real runner takes TRANSIENT jobs. */
+  /**
+   * Removes the stepping test double, so the real runner takes TRANSIENT jobs, and loads every
+   * model as the 1,000-rack hall of {@link ReferenceModelLoader}.
+   */
   public static class RealRunner implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
-          "quarkus.arc.exclude-types",
-          "io.factorytwin.simulation.jobs.SteppingTransientRunner",
-          "simulation.transient.reference-racks",
-          "1000");
+          "quarkus.arc.exclude-types", "io.factorytwin.simulation.jobs.SteppingTransientRunner");
+    }
+
+    @Override
+    public Set<Class<?>> getEnabledAlternatives() {
+      return Set.of(ReferenceModelLoader.class);
     }
   }
 
@@ -125,6 +131,7 @@ class TransientJobsTest {
         stub().getJobResult(GetJobResultRequest.newBuilder().setJob(done.getName()).build());
     TransientKpis kpis = result.getTransient().getKpis();
     assertThat(result.getTransient().getSeed()).isEqualTo(3);
+    assertThat(result.getTransient().getModel()).isEqualTo("twins/hall-1/revisions/1");
     assertThat(kpis.getEnergyBalanceErrorFraction()).isLessThan(1e-3);
     assertThat(kpis.getItEnergyKwh()).isGreaterThan(0);
     assertThat(kpis.getCoolingEnergy().getTotalKwh())
