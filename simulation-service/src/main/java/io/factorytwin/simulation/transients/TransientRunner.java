@@ -124,7 +124,7 @@ public class TransientRunner implements JobRunner {
     FacilityModel facility = models.load("transient.scenario.model", scenario.getModel());
     Hall hall;
     try {
-      hall = FacilityHalls.toHall(facility);
+      hall = hall(facility);
     } catch (IllegalArgumentException e) {
       return JobOutcome.failed("MODEL_INCOMPLETE", e.getMessage(), model);
     }
@@ -221,6 +221,11 @@ public class TransientRunner implements JobRunner {
             .addAllWarnings(warnings)
             .build();
     return JobOutcome.succeeded(result, series(run, runStart, policy.label(), spec.getSeed()));
+  }
+
+  /** Adapts the model into the engine's hall; tests override it to break one unit. */
+  protected Hall hall(FacilityModel facility) {
+    return FacilityHalls.toHall(facility);
   }
 
   static TransientKpis kpis(TransientRun run) {
