@@ -169,6 +169,89 @@ public final class TransientLoadGenerator {
     }
   }
 
+  /** Returns the shape the generator was built with. */
+  public Shape shape() {
+    return shape;
+  }
+
+  /** Returns the hourly trace level, 0..1, of the hour that contains {@code tSeconds}. */
+  public double level(double tSeconds) {
+    return trace.utilization((int) Math.floor(tSeconds / 3600.0));
+  }
+
+  /** Returns the iteration angular frequency in rad/s of the job that a rack belongs to. */
+  public double angularFrequency(int rack) {
+    return angularFrequency[rack / racksPerJob];
+  }
+
+  /**
+   * Returns the phase in rad of a rack's iteration swing: the swing term is {@code cos(ω·t +
+   * phase)}, so a caller can follow it analytically between samples.
+   */
+  public double phase(int rack) {
+    return phase[rack / racksPerJob];
+  }
+
+  /**
+   * Returns whether a rack is running its job at {@code tSeconds}: neither waiting before a job
+   * start nor writing a checkpoint. A running rack follows the iteration swing; another one sits at
+   * the idle level.
+   */
+  public boolean running(int rack, double tSeconds) {
+    int job = rack / racksPerJob;
+    double sinceJobStart =
+        positiveRemainder(tSeconds - jobOffsetSeconds[job], shape.jobPeriodSeconds());
+    if (sinceJobStart < shape.jobStartDelaySeconds()) {
+      return false;
+    }
+    double sinceCheckpoint =
+        positiveRemainder(
+            tSeconds - checkpointOffsetSeconds[job], shape.checkpointIntervalSeconds());
+    return sinceCheckpoint >= shape.checkpointSeconds();
+  }
+
+  /**
+   * Returns the earliest time after {@code tSeconds} at which {@link #running} of the rack can
+   * change: the next job start or end of its start delay, or the next checkpoint start or end. Hour
+   * boundaries, where the trace level changes, are not included.
+   */
+  public double nextChangeSeconds(int rack, double tSeconds) {
+    int job = rack / racksPerJob;
+    double sinceJobStart =
+        positiveRemainder(tSeconds - jobOffsetSeconds[job], shape.jobPeriodSeconds());
+    double toJob =
+        sinceJobStart < shape.jobStartDelaySeconds()
+            ? shape.jobStartDelaySeconds() - sinceJobStart
+            : shape.jobPeriodSeconds() - sinceJobStart;
+    double sinceCheckpoint =
+        positiveRemainder(
+            tSeconds - checkpointOffsetSeconds[job], shape.checkpointIntervalSeconds());
+    double toCheckpoint =
+        sinceCheckpoint < shape.checkpointSeconds()
+            ? shape.checkpointSeconds() - sinceCheckpoint
+            : shape.checkpointIntervalSeconds() - sinceCheckpoint;
+    // A time that sits on a boundary up to rounding must move to the following boundary, or a
+    // caller that steps from change to change would stand still.
+    double slack = 1e-6;
+    if (toJob < slack) {
+      toJob +=
+          sinceJobStart < shape.jobStartDelaySeconds()
+              ? shape.jobPeriodSeconds() - shape.jobStartDelaySeconds()
+              : shape.jobStartDelaySeconds() > slack
+                  ? shape.jobStartDelaySeconds()
+                  : shape.jobPeriodSeconds();
+    }
+    if (toCheckpoint < slack) {
+      toCheckpoint +=
+          sinceCheckpoint < shape.checkpointSeconds()
+              ? shape.checkpointIntervalSeconds() - shape.checkpointSeconds()
+              : shape.checkpointSeconds() > slack
+                  ? shape.checkpointSeconds()
+                  : shape.checkpointIntervalSeconds();
+    }
+    return tSeconds + Math.min(toJob, toCheckpoint);
+  }
+
   private double utilization(int rack, double tSeconds, double level) {
     int job = rack / racksPerJob;
     double idle = Math.min(shape.idleUtilization(), level);
