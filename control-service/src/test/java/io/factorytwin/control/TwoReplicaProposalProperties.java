@@ -537,7 +537,7 @@ class TwoReplicaProposalProperties {
     assertThat(problems).as("problems in %d responses", outcomes.size()).isEmpty();
     assertThat(counts.getOrDefault("OUTCOME_APPLIED", 0L))
         .as("applied proposals: the run must exercise the whole pipeline")
-        .isGreaterThan(outcomes.size() / 100);
+        .isGreaterThan(outcomes.size() / 200);
   }
 
   private static boolean inRange(String point, double value) {
