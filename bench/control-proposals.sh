@@ -18,7 +18,7 @@ if [[ "${1:-}" == "--quick" ]]; then
   paced_rate=200
   paced_seconds=5
   # The quick run checks that every call succeeds at a useful rate; the full run checks the
-  # issue's figures, which this 2-core machine does not reach (docs/benchmarks.md).
+  # required figures, which this 2-core machine does not reach (docs/benchmarks.md).
   min_rate=150
   max_p99_ms=1000
 fi

@@ -14,7 +14,7 @@ min_speedup=10000
 if [[ "${1:-}" == "--quick" ]]; then
   simulated=7200
   # CI shares the machine with the build; the quick run checks that the engine runs at a useful
-  # rate, the full run checks the figure.
+  # rate, the full run checks the required 10,000 times real time.
   min_speedup=2500
 fi
 ./mvnw -B -q install -DskipTests -pl proto,service-support,test-support

@@ -116,7 +116,7 @@ public class Proposals {
     checkValue(request);
     List<GuardrailRecord> covering = guardrails.covering(request.point());
     // One read returns the point's current setpoint, the interlock inputs and the facility clock
-    // together. The inputs follow from the point's metadata, cached per twin revision; when the
+    // together. The inputs follow from the point's metadata, cached per twin revision. When the
     // read shows another revision than the cache assumed, the metadata and the read are redone.
     String revision = twin.knownRevision(twinName);
     TwinGateway.Snapshot snapshot = null;
