@@ -2,6 +2,7 @@ package io.factorytwin.simulation.grpc;
 
 import io.factorytwin.simulation.jobs.JobList;
 import io.factorytwin.simulation.jobs.Jobs;
+import io.factorytwin.simulation.jobs.SeriesQuery;
 import io.factorytwin.simulation.mapping.DataSetMapper;
 import io.factorytwin.simulation.mapping.JobMapper;
 import io.factorytwin.simulation.service.DataSetCatalog;
@@ -14,6 +15,8 @@ import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.JobResult;
 import io.factorytwin.simulation.v1.ListDataSetsRequest;
 import io.factorytwin.simulation.v1.ListDataSetsResponse;
+import io.factorytwin.simulation.v1.ListJobSeriesRequest;
+import io.factorytwin.simulation.v1.ListJobSeriesResponse;
 import io.factorytwin.simulation.v1.ListJobsRequest;
 import io.factorytwin.simulation.v1.ListJobsResponse;
 import io.factorytwin.simulation.v1.SimulationServiceGrpc;
@@ -125,6 +128,13 @@ public class SimulationGrpcService extends SimulationServiceGrpc.SimulationServi
   @Override
   public void getJobResult(GetJobResultRequest request, StreamObserver<JobResult> response) {
     reply(response, jobs.result(jobId(request.getJob(), "job")));
+  }
+
+  @Override
+  public void listJobSeries(
+      ListJobSeriesRequest request, StreamObserver<ListJobSeriesResponse> response) {
+    String id = jobId(request.getJob(), "job");
+    reply(response, jobs.series(id, SeriesQuery.parse(request)));
   }
 
   private static String jobId(String name, String field) {

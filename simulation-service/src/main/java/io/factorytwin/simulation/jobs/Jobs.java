@@ -205,6 +205,15 @@ public class Jobs {
     return result;
   }
 
+  /**
+   * Returns one page of a SUCCEEDED job's series; FAILED_PRECONDITION for a job without a result,
+   * as {@link #result}.
+   */
+  public io.factorytwin.simulation.v1.ListJobSeriesResponse series(String id, SeriesQuery query) {
+    result(id);
+    return query.page(store.series(id));
+  }
+
   private static JobRecord sameRequest(JobRecord earlier, String hash) {
     if (!earlier.requestHash().equals(hash)) {
       throw new InvalidArgumentException(

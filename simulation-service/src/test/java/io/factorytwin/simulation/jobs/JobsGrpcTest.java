@@ -12,9 +12,12 @@ import io.factorytwin.simulation.v1.GetJobRequest;
 import io.factorytwin.simulation.v1.GetJobResultRequest;
 import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.JobResult;
+import io.factorytwin.simulation.v1.ListJobSeriesRequest;
+import io.factorytwin.simulation.v1.ListJobSeriesResponse;
 import io.factorytwin.simulation.v1.ListJobsRequest;
 import io.factorytwin.simulation.v1.ListJobsResponse;
 import io.factorytwin.simulation.v1.ModelSource;
+import io.factorytwin.simulation.v1.SeriesAggregation;
 import io.factorytwin.simulation.v1.SimulationServiceGrpc;
 import io.factorytwin.simulation.v1.SubmitJobRequest;
 import io.factorytwin.simulation.v1.WatchJobRequest;
@@ -147,6 +150,60 @@ class JobsGrpcTest {
     assertThat(result.getSeries(0).getResolution().getSeconds()).isEqualTo(1);
     assertThat(store.series(done.getName().substring(5)).getFirst().getValuesList())
         .containsExactly(100.0, 101.0, 102.0, 103.0, 104.0);
+  }
+
+  @Test
+  void listJobSeries_downSamplesPagesAndRejectsBadArguments() throws InterruptedException {
+    Job done = await(submit(transientJob(9, 5)).getName(), JobsGrpcTest::terminal, 10_000);
+    assertThat(done.getState()).isEqualTo(Job.State.STATE_SUCCEEDED);
+
+    ListJobSeriesResponse all =
+        stub().listJobSeries(ListJobSeriesRequest.newBuilder().setJob(done.getName()).build());
+    assertThat(all.getSeriesList()).hasSize(1);
+    assertThat(all.getSeries(0).getValuesList()).containsExactly(102.0, 103.0, 104.0, 105.0, 106.0);
+
+    // Buckets of 2 s from the first point: {102, 103}, {104, 105}, {106}.
+    ListJobSeriesRequest twoSeconds =
+        ListJobSeriesRequest.newBuilder()
+            .setJob(done.getName())
+            .setFilter("name = \"facility_power_kw\" AND labels.policy = \"test\"")
+            .setResolution(com.google.protobuf.Duration.newBuilder().setSeconds(2))
+            .setAggregation(SeriesAggregation.SERIES_AGGREGATION_MAX)
+            .setPageSize(2)
+            .build();
+    ListJobSeriesResponse first = stub().listJobSeries(twoSeconds);
+    assertThat(first.getSeries(0).getValuesList()).containsExactly(103.0, 105.0);
+    assertThat(first.getNextPageToken()).isNotEmpty();
+    ListJobSeriesResponse second =
+        stub().listJobSeries(twoSeconds.toBuilder().setPageToken(first.getNextPageToken()).build());
+    assertThat(second.getSeries(0).getValuesList()).containsExactly(106.0);
+    assertThat(second.getNextPageToken()).isEmpty();
+
+    assertThat(
+            stub()
+                .listJobSeries(
+                    ListJobSeriesRequest.newBuilder()
+                        .setJob(done.getName())
+                        .setFilter("labels.policy = \"agent\"")
+                        .build())
+                .getSeriesList())
+        .isEmpty();
+
+    for (ListJobSeriesRequest bad :
+        List.of(
+            twoSeconds.toBuilder().setFilter("name ~ \"x\"").build(),
+            twoSeconds.toBuilder()
+                .setResolution(com.google.protobuf.Duration.newBuilder().setNanos(750_000_000))
+                .build(),
+            twoSeconds.toBuilder().setPageSize(-1).build(),
+            twoSeconds.toBuilder()
+                .setPageToken(first.getNextPageToken())
+                .setAggregation(SeriesAggregation.SERIES_AGGREGATION_MIN)
+                .build())) {
+      StatusRuntimeException failure =
+          catchThrowableOfType(StatusRuntimeException.class, () -> stub().listJobSeries(bad));
+      assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
   }
 
   @Test
