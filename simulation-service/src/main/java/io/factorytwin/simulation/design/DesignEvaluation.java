@@ -298,6 +298,7 @@ public final class DesignEvaluation {
     double[] daySolar = new double[days];
     double[] dayMaxSupply = new double[days];
     double[] dayMaxGpu = new double[days];
+    double[] dayTokens = new double[days];
     Arrays.fill(dayMaxSupply, Double.NEGATIVE_INFINITY);
     Arrays.fill(dayMaxGpu, Double.NEGATIVE_INFINITY);
     long offsetSeconds = Math.round(utcOffsetHours * 3600.0);
@@ -415,6 +416,7 @@ public final class DesignEvaluation {
       daySolar[day] += usedPvW / 24.0;
       dayMaxSupply[day] = Math.max(dayMaxSupply[day], supply);
       dayMaxGpu[day] = Math.max(dayMaxGpu[day], maxGpu);
+      dayTokens[day] += rackTokens * 3600.0;
 
       if (monthDone != null && (h == hours - 1 || monthUtc[h + 1] != monthUtc[h])) {
         monthDone.accept(h + 1);
@@ -468,13 +470,18 @@ public final class DesignEvaluation {
 
     long start = inputs.utcEpochSecond(0);
     double[] dayPue = new double[days];
+    double[] dayTokensPerWatt = new double[days];
     for (int d = 0; d < days; d++) {
       dayPue[d] = dayIt[d] > 0 ? dayFacility[d] / dayIt[d] : 0;
+      // dayFacility is the day's mean power in W, so the day's energy is that times 86,400 s
+      // (the last day may be short; its mean is over 24 h, so the ratio stays consistent).
+      dayTokensPerWatt[d] = dayFacility[d] > 0 ? dayTokens[d] / (dayFacility[d] * 86_400.0) : 0;
     }
     List<Series> series = new ArrayList<>();
     series.add(daily("it_power_kw", "kW", start, scale(dayIt, 1e-3)));
     series.add(daily("facility_power_kw", "kW", start, scale(dayFacility, 1e-3)));
     series.add(daily("pue", "1", start, dayPue));
+    series.add(daily("tokens_per_watt", "tokens/J", start, dayTokensPerWatt));
     series.add(daily("solar_power_kw", "kW", start, scale(daySolar, 1e-3)));
     series.add(daily("facility_water_supply_temperature_c", "C", start, dayMaxSupply));
     series.add(daily("max_gpu_temperature_c", "C", start, dayMaxGpu));

@@ -40,8 +40,27 @@ class DesignEvaluationTest {
     assertThat(kpis.getFreeCoolingHours()).isBetween(1.0, 8760.0);
     assertThat(months).hasSize(12);
     assertThat(months.getLast()).isEqualTo(8760);
-    assertThat(result.series()).hasSize(6);
+    assertThat(result.series()).hasSize(7);
     assertThat(result.series().getFirst().getValuesCount()).isEqualTo(365);
+    // Daily tokens per joule, weighted by each day's facility energy, add up to the annual value.
+    List<Double> daily = seriesValues(result, "tokens_per_watt");
+    List<Double> facility = seriesValues(result, "facility_power_kw");
+    double tokens = 0;
+    double energy = 0;
+    for (int d = 0; d < daily.size(); d++) {
+      tokens += daily.get(d) * facility.get(d);
+      energy += facility.get(d);
+    }
+    assertThat(tokens / energy)
+        .isCloseTo(kpis.getTokensPerWatt(), org.assertj.core.data.Percentage.withPercentage(1e-6));
+  }
+
+  private static List<Double> seriesValues(DesignEvaluation.Result result, String name) {
+    return result.series().stream()
+        .filter(s -> s.getName().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .getValuesList();
   }
 
   @Test
