@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ControlCommand.class,
       SimCommand.class,
       DevCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FactoryCtl implements Runnable {
