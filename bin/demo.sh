@@ -1,0 +1,241 @@
+# Sourced by bin/factory for `bin/factory demo`: the main job, from a fresh clone to a report.
+# It defines functions only; demo_main runs the stages in order and stops the services at the end,
+# also when a stage fails.
+#
+# Stages: build what is missing; start the four services on embedded H2 databases in a folder of
+# their own (run/demo/, emptied first); import the reference catalog and hall; check, release and
+# publish the hall to a twin; export its OpenUSD stage; compare the three alternatives over a year
+# of their real weather and grid carbon; train the liquid-cooling agent and evaluate it against
+# the baseline on held-out traces; run the closed loop (emulated plant, agent, control, twin) for
+# a simulated day; write out/report.html and out/summary.json.
+#
+# --quick shortens the training, the evaluation and the closed loop for CI; the figures it reports
+# are not the published ones.
+
+DEMO_DESIGN=designs/reference-hall
+DEMO_REVISION=$DEMO_DESIGN/revisions/a
+DEMO_TWIN=twins/reference-hall
+DEMO_POLICY=policies/liquid-cooling
+DEMO_AGENT=lc-agent
+DEMO_WORKLOAD=Alibaba_CPU_Data_Hourly_1.csv
+
+# Training and evaluation settings. Seeds pick the load swings of each episode; the held-out seeds
+# must differ from the training seeds (simulation-service rejects any overlap).
+DEMO_TRAIN_SEEDS=1,2,3
+DEMO_EVAL_SEEDS=101,102,103
+DEMO_EPISODE=2h
+DEMO_EPISODE_START=2022-07-15T12:00:00Z
+DEMO_BUDGET=48
+# Closed loop: simulated length, speed-up over wall time, telemetry interval and agent interval,
+# all on the facility clock.
+DEMO_LOOP_DURATION=1d
+DEMO_LOOP_SPEEDUP=480
+DEMO_LOOP_TELEMETRY=30s
+DEMO_LOOP_AGENT_INTERVAL=60s
+
+demo_usage() {
+  cat <<'EOF'
+usage: bin/factory demo [--quick]
+
+Runs the main job from a fresh clone and writes out/report.html and out/summary.json.
+  --quick   shorter training, evaluation and closed loop (for CI); not the published figures
+Environment: FACTORYTWIN_DATA_DIR (default ../shared/data beside the repository).
+EOF
+}
+
+demo_main() {
+  local quick=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --quick) quick=1 ;;
+      -h | --help) demo_usage; return 0 ;;
+      *) demo_usage >&2; return 2 ;;
+    esac
+    shift
+  done
+  if [ "$quick" = 1 ]; then
+    DEMO_TRAIN_SEEDS=1,2
+    DEMO_EVAL_SEEDS=101
+    DEMO_EPISODE=30m
+    DEMO_BUDGET=12
+    DEMO_LOOP_DURATION=2h
+  fi
+
+  if [ -z "${FACTORYTWIN_DATA_DIR:-}" ]; then
+    FACTORYTWIN_DATA_DIR="$FACTORYTWIN_HOME/../shared/data"
+  fi
+  if [ ! -d "$FACTORYTWIN_DATA_DIR/weather" ] || [ ! -d "$FACTORYTWIN_DATA_DIR/carbon-intensity" ] ||
+    [ ! -d "$FACTORYTWIN_DATA_DIR/workload" ]; then
+    echo "error: no data sets at $FACTORYTWIN_DATA_DIR: the demo needs its weather/, carbon-intensity/" \
+      "and workload/ folders. Set FACTORYTWIN_DATA_DIR to a folder that has them (see the README," \
+      "'Data sets')." >&2
+    return 1
+  fi
+  FACTORYTWIN_DATA_DIR="$(cd "$FACTORYTWIN_DATA_DIR" && pwd)"
+  export FACTORYTWIN_DATA_DIR
+  local service
+  for service in "${SERVICES[@]}"; do
+    if [ -n "$(pid_of "$service")" ]; then
+      echo "error: $service-service is running; the demo starts its own services on a fresh" \
+        "database, so stop them first with 'bin/factory down'" >&2
+      return 1
+    fi
+  done
+
+  DEMO_OUT="$FACTORYTWIN_HOME/out"
+  DEMO_STATE="$RUN/demo"
+  CTL="$FACTORYTWIN_HOME/bin/factoryctl"
+  rm -rf "$DEMO_STATE" "$DEMO_OUT"
+  mkdir -p "$DEMO_STATE" "$DEMO_OUT"
+  : >"$DEMO_OUT/stages.tsv"
+  DEMO_STARTED=$SECONDS
+  DEMO_AGENT_PID=""
+  trap demo_cleanup EXIT
+
+  pick_java
+  demo_stage "build what is missing" build_if_missing
+  demo_stage "start the four services" demo_up
+  demo_stage "import the reference catalog and hall" demo_import
+  demo_stage "check, release and publish the hall to its twin" demo_publish
+  demo_stage "export the OpenUSD stage" \
+    "$CTL" design export-usd "$DEMO_REVISION" -O "$DEMO_OUT/reference-hall.usda"
+  demo_stage "compare the three alternatives over a year" demo_compare
+  demo_stage "train the liquid-cooling agent" demo_train
+  demo_stage "evaluate the agent against the baseline on held-out traces" demo_evaluate
+  demo_stage "run the closed loop for $DEMO_LOOP_DURATION of facility time" demo_closed_loop
+  demo_stage "write the report" demo_report
+  demo_stage "stop the services" demo_down
+  trap - EXIT
+  echo
+  echo "demo finished in $((SECONDS - DEMO_STARTED)) s: $DEMO_OUT/report.html, $DEMO_OUT/summary.json"
+  cat "$DEMO_OUT/summary.txt"
+}
+
+# Runs one stage: prints its name, runs it, prints and records how long it took.
+demo_stage() {
+  local name=$1 start=$SECONDS
+  shift
+  DEMO_STAGE_INDEX=$((${DEMO_STAGE_INDEX:-0} + 1))
+  printf '\n[%d] %s ...\n' "$DEMO_STAGE_INDEX" "$name"
+  if ! "$@"; then
+    echo "error: stage '$name' failed after $((SECONDS - start)) s; service logs are in run/" >&2
+    return 1
+  fi
+  printf '[%d] %s: done in %d s (total %d s)\n' "$DEMO_STAGE_INDEX" "$name" \
+    $((SECONDS - start)) $((SECONDS - DEMO_STARTED))
+  printf '%s\t%d\n' "$name" $((SECONDS - start)) >>"$DEMO_OUT/stages.tsv"
+}
+
+demo_cleanup() {
+  local rc=$?
+  if [ -n "${DEMO_AGENT_PID:-}" ] && kill -0 "$DEMO_AGENT_PID" 2>/dev/null; then
+    kill -TERM "$DEMO_AGENT_PID" 2>/dev/null || true
+  fi
+  cmd_down >/dev/null 2>&1 || true
+  if [ "$rc" != 0 ]; then
+    echo "demo failed (exit $rc) after $((SECONDS - DEMO_STARTED)) s" >&2
+  fi
+}
+
+demo_up() {
+  FACTORYTWIN_STATE_DIR="$DEMO_STATE" cmd_up
+}
+
+demo_down() {
+  cmd_down
+}
+
+# Prints the value of a top-level string field of the JSON that factoryctl -o json prints.
+demo_json_field() {
+  sed -n "s/^  \"$1\": \"\\([^\"]*\\)\",\\{0,1\\}\$/\\1/p" | head -n 1
+}
+
+demo_import() {
+  "$CTL" design import "$FACTORYTWIN_HOME/examples/catalog.yaml" >/dev/null &&
+    "$CTL" design import "$FACTORYTWIN_HOME/examples/reference-hall.yaml" >/dev/null &&
+    "$CTL" design list
+}
+
+demo_publish() {
+  "$CTL" design check "$DEMO_REVISION" &&
+    "$CTL" design submit "$DEMO_REVISION" >/dev/null &&
+    "$CTL" design release "$DEMO_REVISION" --timeout=120 >/dev/null || return 1
+  local publication state deadline=$((SECONDS + 120))
+  publication=$("$CTL" design publish "$DEMO_REVISION" --twin "$DEMO_TWIN" -o json | demo_json_field name)
+  [ -n "$publication" ] || { echo "error: publish printed no publication name" >&2; return 1; }
+  while [ $SECONDS -lt $deadline ]; do
+    state=$("$CTL" design publish-status "$publication" -o json | demo_json_field state)
+    case "$state" in
+      STATE_DELIVERED) echo "published to $DEMO_TWIN"; return 0 ;;
+      STATE_FAILED) echo "error: publication $publication FAILED" >&2; return 1 ;;
+    esac
+    sleep 1
+  done
+  echo "error: publication $publication not delivered after 120 s" >&2
+  return 1
+}
+
+demo_compare() {
+  DEMO_COMPARISON=$("$CTL" sim compare "$DEMO_REVISION" --workload "$DEMO_WORKLOAD" --no-watch \
+    -o json | demo_json_field name)
+  [ -n "$DEMO_COMPARISON" ] || return 1
+  "$CTL" sim watch "$DEMO_COMPARISON" --progress lines && "$CTL" sim result "$DEMO_COMPARISON"
+}
+
+demo_train() {
+  DEMO_TRAINING=$("$CTL" sim train --design-revision "$DEMO_REVISION" --workload "$DEMO_WORKLOAD" \
+    --start "$DEMO_EPISODE_START" --duration "$DEMO_EPISODE" --seeds "$DEMO_TRAIN_SEEDS" \
+    --search-budget "$DEMO_BUDGET" --policy "$DEMO_POLICY" -o json | demo_json_field name)
+  [ -n "$DEMO_TRAINING" ] || return 1
+  "$CTL" sim watch "$DEMO_TRAINING" --progress lines && "$CTL" sim result "$DEMO_TRAINING" || return 1
+  DEMO_POLICY_VERSION=$("$CTL" sim result "$DEMO_TRAINING" -o json |
+    sed -n 's/^ *"policyVersion": "\([^"]*\)".*/\1/p' | head -n 1)
+  [ -n "$DEMO_POLICY_VERSION" ] || { echo "error: the training stored no policy version" >&2; return 1; }
+  echo "trained $DEMO_POLICY_VERSION"
+}
+
+demo_evaluate() {
+  DEMO_EVALUATION=$("$CTL" sim evaluate "$DEMO_POLICY_VERSION" --seeds "$DEMO_EVAL_SEEDS" -o json |
+    demo_json_field name)
+  [ -n "$DEMO_EVALUATION" ] || return 1
+  "$CTL" sim watch "$DEMO_EVALUATION" --progress lines && "$CTL" sim result "$DEMO_EVALUATION"
+}
+
+# The closed loop: guardrails and an autonomous agent in control-service, the plant emulated by
+# simulation-service in facility time, and the trained policy run by `factoryctl agent run` as an
+# external agent would run it.
+demo_closed_loop() {
+  local points="$DEMO_TWIN/points/*.cdu-*"
+  "$CTL" control guardrails create tcs-supply --pattern "$points.liquid-temperature-sp.secondary-supply" \
+    --unit C --min 20 --max 45 --rate 2 --approval-max 45 --safe-default 30 >/dev/null &&
+    "$CTL" control guardrails create pump-speed --pattern "$points.pump-speed-sp" \
+      --unit % --min 30 --max 100 --rate 50 --approval-max 100 --safe-default 100 >/dev/null &&
+    "$CTL" control register "$DEMO_AGENT" --owner demo@factorytwin.io --mode autonomous \
+      --scope "$points.liquid-temperature-sp.secondary-supply" --scope "$points.pump-speed-sp" \
+      --enabled --lease-seconds 30 >/dev/null || return 1
+  "$CTL" dev token --subject "$DEMO_AGENT" --role agent >"$DEMO_STATE/agent.jwt" || return 1
+
+  DEMO_EMULATION=$("$CTL" sim emulate "$DEMO_TWIN" --workload "$DEMO_WORKLOAD" \
+    --speed-up "$DEMO_LOOP_SPEEDUP" --duration "$DEMO_LOOP_DURATION" \
+    --start "$DEMO_EPISODE_START" --telemetry-interval "$DEMO_LOOP_TELEMETRY" -o json |
+    demo_json_field name)
+  [ -n "$DEMO_EMULATION" ] || return 1
+  echo "plant emulation $DEMO_EMULATION at ${DEMO_LOOP_SPEEDUP}x"
+  FACTORYTWIN_AGENT_TOKEN="$(cat "$DEMO_STATE/agent.jwt")" "$CTL" agent run \
+    --policy-version "$DEMO_POLICY_VERSION" --twin "$DEMO_TWIN" --agent "agents/$DEMO_AGENT" \
+    --interval "$DEMO_LOOP_AGENT_INTERVAL" --log "$DEMO_OUT/agent-log.jsonl" \
+    >"$DEMO_OUT/agent.out" 2>&1 &
+  DEMO_AGENT_PID=$!
+  "$CTL" sim watch "$DEMO_EMULATION" --progress lines || return 1
+  kill -TERM "$DEMO_AGENT_PID" 2>/dev/null || true
+  wait "$DEMO_AGENT_PID" 2>/dev/null || true
+  DEMO_AGENT_PID=""
+  tail -n 3 "$DEMO_OUT/agent.out"
+}
+
+demo_report() {
+  "$CTL" report --out "$DEMO_OUT" --stages "$DEMO_OUT/stages.tsv" \
+    --comparison "$DEMO_COMPARISON" --evaluation "$DEMO_EVALUATION" \
+    --emulation "$DEMO_EMULATION" --twin "$DEMO_TWIN" --agent "agents/$DEMO_AGENT" \
+    --agent-log "$DEMO_OUT/agent-log.jsonl" | tee "$DEMO_OUT/summary.txt"
+}
