@@ -483,7 +483,7 @@ public final class ReportCommand implements Callable<Integer> {
         continue;
       }
       String outcome = entry.getString("outcome", "");
-      if (outcome.contains("UNAVAILABLE")) {
+      if ("UNAVAILABLE".equals(entry.getString("status", "")) || outcome.contains("UNAVAILABLE")) {
         unavailable++;
       }
       if (!outcome.endsWith("APPLIED")) {

@@ -104,7 +104,7 @@ class ReportWriterTest {
             "{\"outcome\":\"APPLIED\",\"action\":\"actions/a1\"}",
             "{\"outcome\":\"APPLIED\",\"action\":\"actions/lost\"}",
             "{\"outcome\":\"REJECTED\",\"action\":\"actions/r1\"}",
-            "{\"outcome\":\"UNAVAILABLE\"}",
+            "{\"event\":\"error\",\"status\":\"UNAVAILABLE\"}",
             "not json"));
     io.factorytwin.control.v1.Action applied =
         io.factorytwin.control.v1.Action.newBuilder()
