@@ -111,6 +111,11 @@ final class SimSubmitCommands {
     @Option(names = "--twin-revision", description = "twins/{twin}/revisions/{revision}.")
     String twinRevision;
 
+    /** Returns whether any model option was given. */
+    boolean given() {
+      return model != null || designRevision != null || alternative != null || twinRevision != null;
+    }
+
     ModelSource source(CommandLine.Model.CommandSpec spec) {
       List<String> given = new ArrayList<>();
       ModelSource.Builder source = ModelSource.newBuilder();
