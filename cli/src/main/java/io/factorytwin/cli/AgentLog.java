@@ -135,7 +135,7 @@ final class AgentLog implements AutoCloseable {
     write(event(event, facilityTime).putFields("message", text(message)));
   }
 
-  /** The one-line summary printed at exit. */
+  /** Returns the one-line summary printed at exit. */
   synchronized String summary() {
     return String.format(
         Locale.ROOT,

@@ -55,7 +55,7 @@ final class AgentRunner {
 
   /**
    * How long proposals still retry after SIGINT or SIGTERM. An assumption: it fits inside the 30 s
-   * that process supervisors such as Kubernetes wait by default before SIGKILL.
+   * that Kubernetes waits by default before SIGKILL (terminationGracePeriodSeconds).
    */
   static final Duration STOP_RETRY_LIMIT = Duration.ofSeconds(20);
 
@@ -110,7 +110,9 @@ final class AgentRunner {
     this.credentials = connection.credentials();
   }
 
-  /** Asks the loop to stop after the proposal in progress; it may be called from any thread. */
+  /**
+   * Asks the loop to stop after the two proposals of the CDU in progress. Any thread may call it.
+   */
   void requestStop() {
     if (!stopRequested) {
       stopRequestedNanos = System.nanoTime();
@@ -366,13 +368,13 @@ final class AgentRunner {
     return control().heartbeat(HeartbeatRequest.newBuilder().setAgent(agent).build());
   }
 
-  /** A third of the lease left, as the contract advises, and at least 100 ms. */
+  /** Returns a third of the lease left, as the contract advises, and at least 100 ms. */
   private static long nextHeartbeatDelay(HeartbeatResponse response) {
     long left = Timestamps.toMillis(response.getLeaseExpireTime()) - System.currentTimeMillis();
     return Math.max(100, left / 3);
   }
 
-  /** The request_id of a proposal: a name-based UUID of agent, point and facility time. */
+  /** Returns the request_id of a proposal: a name-based UUID of agent, point and facility time. */
   static String requestId(String agent, String point, Timestamp facilityTime) {
     String name = agent + "\n" + point + "\n" + Timestamps.toString(facilityTime);
     return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * The CDUs of a twin and the racks each one cools, read from the twin graph: a CDU supplies coolant
  * to its racks over SUPPLIES_COOLANT edges on the TCS loop, and a rack's rated power is {@code
  * spec.rated_power_kw} of its node. In the reference hall every CDU of a row supplies all racks of
- * the row (N+1), so the CDUs of one row see the same racks.
+ * the row (N+1), so the CDUs of one row compute the same load.
  */
 record AgentTopology(String twin, List<Cdu> cdus, List<String> warnings) {
 
@@ -50,7 +50,7 @@ record AgentTopology(String twin, List<Cdu> cdus, List<String> warnings) {
     }
   }
 
-  /** Every rack-power point the CDUs need, each once, in a stable order. */
+  /** Returns every rack-power point the CDUs need, each once, in a stable order. */
   List<String> rackPowerPoints() {
     Map<String, Boolean> points = new LinkedHashMap<>();
     for (Cdu cdu : cdus) {

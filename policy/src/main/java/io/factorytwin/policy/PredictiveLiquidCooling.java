@@ -11,8 +11,8 @@ import java.util.TreeSet;
 /**
  * The {@value #ALGORITHM} policy: rack power as a leading indicator of the coolant temperatures.
  * Rack power changes seconds before the coolant does, so moving the TCS supply setpoint and the
- * pump speed with the power anticipates the rise that a reactive loop only sees after the transport
- * delay.
+ * pump speed with the power anticipates the rise that a reactive loop only measures after the
+ * transport delay.
  *
  * <p>Per CDU and decision, with ℓ the load fraction (IT power of the CDU's racks over their rated
  * power) smoothed by a first-order filter of time constant {@code filter_time_s}, and ℓ' the rate
