@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -167,6 +169,24 @@ final class AgentCommand {
       err.flush();
       String source =
           policy.policyVersion != null ? policy.policyVersion : policy.parametersFile.toString();
+      // The hook waits for the summary, because the JVM halts as soon as every hook returned.
+      CountDownLatch done = new CountDownLatch(1);
+      AtomicReference<AgentRunner> running = new AtomicReference<>();
+      Thread hook =
+          new Thread(
+              () -> {
+                AgentRunner runner = running.get();
+                if (runner != null) {
+                  runner.requestStop();
+                }
+                try {
+                  done.await(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "agent-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
       try (AgentLog log = AgentLog.open(logFile)) {
         AgentRunner runner =
             new AgentRunner(
@@ -180,28 +200,19 @@ final class AgentCommand {
                 runFor,
                 pollEvery,
                 log);
-        Thread hook =
-            new Thread(
-                () -> {
-                  runner.requestStop();
-                  try {
-                    runner.awaitFinished(SHUTDOWN_WAIT);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                },
-                "agent-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        running.set(runner);
         try {
           runner.run();
         } finally {
           out.println(log.summary());
           out.flush();
-          try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-          } catch (IllegalStateException e) {
-            // The JVM is already shutting down; the hook is running and ends with the loop.
-          }
+        }
+      } finally {
+        done.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // The JVM is already shutting down; the hook is running and returns now.
         }
       }
       return 0;

@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +77,6 @@ final class AgentRunner {
   private final AgentLog log;
   private final CallCredentials credentials;
   private final Map<Integer, Timestamp> lastDecisionOfCdu = new HashMap<>();
-  private final CountDownLatch finished = new CountDownLatch(1);
 
   private ManagedChannel twinChannel;
   private ManagedChannel controlChannel;
@@ -118,11 +116,6 @@ final class AgentRunner {
       stopRequestedNanos = System.nanoTime();
       stopRequested = true;
     }
-  }
-
-  /** Waits until {@link #run} has returned, at most the given time. */
-  boolean awaitFinished(Duration limit) throws InterruptedException {
-    return finished.await(limit.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -170,7 +163,6 @@ final class AgentRunner {
         Connection.close(controlChannel);
       }
       log.notice(facilityClock, "stop", log.summary());
-      finished.countDown();
     }
   }
 

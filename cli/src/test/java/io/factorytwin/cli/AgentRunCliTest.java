@@ -56,10 +56,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * factoryctl agent run against real services: lifecycle-service publishes the reference hall from
  * the examples folder to twin-service, and control-service checks the agent's proposals against
- * guardrails and writes them to the twin. The test ingests the racks' power itself, so it moves the
- * facility clock. Each agent runs as its own process, so that SIGTERM and the summary at exit are
- * tested too. The tests share the services and run in order, because each builds on the facility
- * time and actions before it.
+ * guardrails and writes them to the twin. twin-service runs on a fresh PostgreSQL database when its
+ * PostgreSQL build exists ({@code ./mvnw -Ppostgresql package -DskipTests -pl twin-service
+ * -Dquarkus.package.output-directory=postgresql-app}), and on its default H2 build otherwise. The
+ * test ingests the racks' power itself, so it moves the facility clock. Each agent runs as its own
+ * process, so that SIGTERM and the summary at exit are tested too. The tests share the services and
+ * run in order, because each builds on the facility time and actions before it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentRunCliTest {
@@ -91,7 +93,11 @@ class AgentRunCliTest {
 
   private static final Duration AGENT_WAIT = Duration.ofSeconds(120);
 
+  private static final Path TWIN_POSTGRESQL_JAR =
+      Path.of("..", "twin-service", "target", "postgresql-app", "quarkus-run.jar");
+
   private static KeyPair keys;
+  private static String database;
   private static ServiceJarProcess twin;
   private static ServiceJarProcess lifecycle;
   private static ServiceJarProcess control;
@@ -104,7 +110,7 @@ class AgentRunCliTest {
   static void startServicesAndPublishHall() throws Exception {
     keys = ServiceJarProcess.rsaKeyPair();
     work = Files.createTempDirectory("factoryctl-agent-test");
-    twin = ServiceJarProcess.start("twin-service", Map.of(), keys);
+    twin = startTwin();
     Path publisher = work.resolve("publisher.jwt");
     Files.writeString(publisher, twin.token("lifecycle-service", "publisher"));
     Path setpointWriter = work.resolve("setpoint-writer.jwt");
@@ -199,6 +205,9 @@ class AgentRunCliTest {
       if (service != null) {
         service.close();
       }
+    }
+    if (database != null) {
+      postgres("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
     if (work != null) {
       try (java.util.stream.Stream<Path> files = Files.walk(work)) {
@@ -346,6 +355,43 @@ class AgentRunCliTest {
       assertThat(action.getName()).isEqualTo(text(line, "action"));
       assertThat(action.getOutcome()).isEqualTo(Action.Outcome.OUTCOME_APPLIED);
       assertThat(audited).as("audit entry of " + action.getName()).contains(action.getName());
+    }
+  }
+
+  /** Starts twin-service on a fresh PostgreSQL database if its PostgreSQL build exists. */
+  private static ServiceJarProcess startTwin() throws Exception {
+    if (!Files.isRegularFile(TWIN_POSTGRESQL_JAR)) {
+      System.err.println(
+          "AgentRunCliTest: twin-service runs on H2, because "
+              + TWIN_POSTGRESQL_JAR
+              + " is not built");
+      return ServiceJarProcess.start("twin-service", Map.of(), keys);
+    }
+    String server = System.getenv().getOrDefault("FACTORYTWIN_TEST_PG", "127.0.0.1:5432");
+    String user = System.getenv().getOrDefault("FACTORYTWIN_TEST_PG_USER", "postgres");
+    database = "factoryctl_agent_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    postgres("CREATE DATABASE " + database);
+    return ServiceJarProcess.start(
+        "twin-service",
+        TWIN_POSTGRESQL_JAR,
+        Map.of(
+            "QUARKUS_DATASOURCE_JDBC_URL",
+            "jdbc:postgresql://" + server + "/" + database,
+            "QUARKUS_DATASOURCE_USERNAME",
+            user,
+            "QUARKUS_DATASOURCE_PASSWORD",
+            ""),
+        keys);
+  }
+
+  private static void postgres(String sql) throws java.sql.SQLException {
+    String server = System.getenv().getOrDefault("FACTORYTWIN_TEST_PG", "127.0.0.1:5432");
+    String user = System.getenv().getOrDefault("FACTORYTWIN_TEST_PG_USER", "postgres");
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://" + server + "/postgres", user, "");
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute(sql);
     }
   }
 

@@ -61,7 +61,16 @@ final class ServiceJarProcess implements AutoCloseable {
    */
   static ServiceJarProcess start(String module, Map<String, String> environment, KeyPair keys)
       throws Exception {
-    Path jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar");
+    return start(
+        module,
+        Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar"),
+        environment,
+        keys);
+  }
+
+  /** Starts another build of the module, such as one for PostgreSQL, from the given jar. */
+  static ServiceJarProcess start(
+      String module, Path jar, Map<String, String> environment, KeyPair keys) throws Exception {
     assertThat(jar)
         .as(module + " jar; build it first with ./mvnw -pl " + module + " package -DskipTests")
         .isRegularFile();
