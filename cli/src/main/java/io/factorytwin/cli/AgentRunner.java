@@ -84,6 +84,11 @@ final class AgentRunner {
   private volatile long stopRequestedNanos;
   private volatile Timestamp facilityClock;
 
+  /** Failed heartbeats in a row and the wait before the next try; both guarded by this. */
+  private int failedHeartbeats;
+
+  private Duration heartbeatBackoff = FIRST_BACKOFF;
+
   AgentRunner(
       Connection connection,
       String agent,
@@ -347,12 +352,18 @@ final class AgentRunner {
   }
 
   /** Sends one heartbeat and returns the delay in milliseconds to the next one. */
-  private long heartbeatOnce() {
+  private synchronized long heartbeatOnce() {
     try {
-      return nextHeartbeatDelay(heartbeat());
+      long delay = nextHeartbeatDelay(heartbeat());
+      failedHeartbeats = 0;
+      heartbeatBackoff = FIRST_BACKOFF;
+      return delay;
     } catch (StatusRuntimeException e) {
-      log.error(facilityClock, "Heartbeat", "", "", 1, true, e);
-      return FIRST_BACKOFF.toMillis() * 2;
+      failedHeartbeats++;
+      log.error(facilityClock, "Heartbeat", "", "", failedHeartbeats, true, e);
+      long delay = heartbeatBackoff.toMillis();
+      heartbeatBackoff = longer(heartbeatBackoff);
+      return delay;
     }
   }
 

@@ -3,10 +3,20 @@ package io.factorytwin.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.Timestamps;
+import io.factorytwin.simulation.v1.GetPolicyVersionRequest;
+import io.factorytwin.simulation.v1.PolicyParameters;
+import io.factorytwin.simulation.v1.PolicyVersion;
+import io.factorytwin.simulation.v1.SimulationServiceGrpc;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,24 +38,29 @@ class AgentCommandTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
-  /** Runs agent run against closed ports, so that any call to a service fails UNAVAILABLE. */
+  /**
+   * Runs agent run against closed ports, so that any call to a service fails UNAVAILABLE, unless
+   * the arguments name an address themselves.
+   */
   private int run(String... args) throws Exception {
     String closed = "127.0.0.1:" + ServiceJarProcess.freePort();
-    String[] all = new String[args.length + 6];
-    all[0] = "agent";
-    all[1] = "run";
-    System.arraycopy(args, 0, all, 2, args.length);
-    all[args.length + 2] = "--twin-address=" + closed;
-    all[args.length + 3] = "--control-address=" + closed;
-    all[args.length + 4] = "--simulation-address=" + closed;
-    all[args.length + 5] =
+    List<String> all = new ArrayList<>(List.of("agent", "run"));
+    all.addAll(List.of(args));
+    for (String option :
+        List.of("--twin-address=", "--control-address=", "--simulation-address=")) {
+      if (all.stream().noneMatch(arg -> arg.startsWith(option))) {
+        all.add(option + closed);
+      }
+    }
+    all.add(
         "--token="
             + DevCommand.sign(
                 java.security.KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate(),
                 "lc-agent",
                 java.util.Set.of("agent"),
-                java.time.Duration.ofMinutes(5));
-    return FactoryCtl.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
+                java.time.Duration.ofMinutes(5)));
+    return FactoryCtl.execute(
+        new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
   }
 
   private Path parameters(String json) throws Exception {
@@ -124,6 +139,57 @@ class AgentCommandTest {
 
     assertThat(code).isEqualTo(ErrorReporter.UNREACHABLE);
     assertThat(err.toString()).contains("UNAVAILABLE");
+  }
+
+  @Test
+  void policyVersion_readFromSimulation_parametersChecked() throws Exception {
+    List<GetPolicyVersionRequest> requests = new ArrayList<>();
+    PolicyVersion stored =
+        PolicyVersion.newBuilder()
+            .setName("policies/lc/versions/2")
+            .setParameters(
+                PolicyParameters.newBuilder()
+                    .setAlgorithm("predictive-liquid-cooling")
+                    .putValues("setpoint_c", 40))
+            .build();
+    Server simulation =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(
+                new SimulationServiceGrpc.SimulationServiceImplBase() {
+                  @Override
+                  public void getPolicyVersion(
+                      GetPolicyVersionRequest request, StreamObserver<PolicyVersion> response) {
+                    requests.add(request);
+                    response.onNext(stored);
+                    response.onCompleted();
+                  }
+                })
+            .build()
+            .start();
+    try {
+      int code =
+          run(
+              "--policy-version=policies/lc/versions/2",
+              "--twin=hall",
+              "--simulation-address=127.0.0.1:" + simulation.getPort());
+
+      assertThat(code).isEqualTo(ErrorReporter.FAILED);
+      assertThat(requests)
+          .extracting(GetPolicyVersionRequest::getName)
+          .containsExactly("policies/lc/versions/2");
+      assertThat(err.toString())
+          .contains("invalid policy parameters: missing parameter filter_time_s");
+    } finally {
+      simulation.shutdownNow();
+    }
+  }
+
+  @Test
+  void policyVersion_malformedName_isUsageError() throws Exception {
+    int code = run("--policy-version=lc/2", "--twin=hall");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("invalid --policy-version 'lc/2'");
   }
 
   @Test
