@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  * to its racks over SUPPLIES_COOLANT edges on the TCS loop, and a rack's rated power is {@code
  * spec.rated_power_kw} of its node. In the reference hall every CDU of a row supplies all racks of
  * the row (N+1), so the CDUs of one row compute the same load.
+ *
+ * <p>NOTE: agent run reads the topology once at start, so after a new twin revision is activated it
+ * keeps controlling the CDUs and racks of the old one until it is restarted.
  */
 record AgentTopology(String twin, List<Cdu> cdus, List<String> warnings) {
 
