@@ -340,9 +340,11 @@ class AgentRunCliTest {
     Map<String, Action> actions = actionsByRequestId();
     Set<String> audited = auditedActions();
     List<Struct> applied = new ArrayList<>();
+    Set<String> logged = new HashSet<>();
     for (String file :
         List.of("agent-1.jsonl", "agent-2.jsonl", "agent-3.jsonl", "agent-4.jsonl")) {
       for (Struct line : proposals(work.resolve(file))) {
+        logged.add(text(line, "request_id"));
         if (text(line, "outcome").equals("APPLIED")) {
           applied.add(line);
         }
@@ -356,6 +358,9 @@ class AgentRunCliTest {
       assertThat(action.getOutcome()).isEqualTo(Action.Outcome.OUTCOME_APPLIED);
       assertThat(audited).as("audit entry of " + action.getName()).contains(action.getName());
     }
+    // Every stored action of the agent was logged, so no proposal was applied unseen.
+    assertThat(logged).containsExactlyInAnyOrderElementsOf(actions.keySet());
+    cli(control, operator, "control", "verify-audit");
   }
 
   /** Starts twin-service on a fresh PostgreSQL database if its PostgreSQL build exists. */
