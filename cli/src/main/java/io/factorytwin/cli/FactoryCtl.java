@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ChangeCommand.class,
       TwinCommand.class,
       ControlCommand.class,
+      AgentCommand.class,
       SimCommand.class,
       DevCommand.class,
       ReportCommand.class,

@@ -29,16 +29,23 @@ import picocli.CommandLine.Command;
     name = "sim",
     mixinStandardHelpOptions = true,
     description =
-        "Operate simulation-service: submit design evaluations, comparisons and transient runs,"
-            + " list, watch and cancel jobs, print results and list data sets.",
+        "Operate simulation-service: submit design evaluations, comparisons, transient runs,"
+            + " agent training and evaluation and plant emulation, list, watch and cancel jobs,"
+            + " print results, list data sets and read trained policies.",
     subcommands = {
       SimSubmitCommands.Submit.class,
       SimSubmitCommands.Compare.class,
+      SimAgentCommands.Train.class,
+      SimAgentCommands.Evaluate.class,
+      SimAgentCommands.Emulate.class,
       SimJobCommands.Jobs.class,
       SimJobCommands.Watch.class,
       SimJobCommands.Result.class,
       SimJobCommands.Cancel.class,
-      SimJobCommands.DataSets.class
+      SimJobCommands.DataSets.class,
+      SimAgentCommands.Policies.class,
+      SimAgentCommands.PolicyVersions.class,
+      SimAgentCommands.ShowPolicyVersion.class
     })
 final class SimCommand {
 

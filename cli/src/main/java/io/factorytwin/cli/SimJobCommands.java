@@ -204,8 +204,13 @@ final class SimJobCommands {
                   result.getAgentEvaluation().getBaseline()));
         }
         case PLANT_EMULATION -> printTransient(out, result.getPlantEmulation().getKpis());
+        case AGENT_TRAINING -> {
+          out.println("policy version " + result.getAgentTraining().getPolicyVersion());
+          List<String> row = SimAgentCommands.metricsRow(result.getAgentTraining().getMetrics());
+          Output.table(out, SimAgentCommands.METRICS_HEADER, List.of(row));
+        }
         default -> {
-          // AGENT_TRAINING and kinds newer than this client: the JSON carries everything.
+          // Kinds newer than this client: the JSON carries everything.
           out.println("no table for " + SimCommand.kind(result.getKind()) + "; the result is:");
           Output.json(out, result);
         }

@@ -111,6 +111,11 @@ final class SimSubmitCommands {
     @Option(names = "--twin-revision", description = "twins/{twin}/revisions/{revision}.")
     String twinRevision;
 
+    /** Returns whether any model option was given. */
+    boolean given() {
+      return model != null || designRevision != null || alternative != null || twinRevision != null;
+    }
+
     ModelSource source(CommandLine.Model.CommandSpec spec) {
       List<String> given = new ArrayList<>();
       ModelSource.Builder source = ModelSource.newBuilder();
@@ -342,6 +347,12 @@ final class SimSubmitCommands {
   /** Reads 90s, 15m, 2h, 1d, 500ms or an ISO-8601 duration such as PT1H30M. */
   static com.google.protobuf.Duration parseDuration(
       CommandLine.Model.CommandSpec spec, String text) {
+    return parseDuration(spec, "--duration", text);
+  }
+
+  /** Reads a duration as {@link #parseDuration(CommandLine.Model.CommandSpec, String)} does. */
+  static com.google.protobuf.Duration parseDuration(
+      CommandLine.Model.CommandSpec spec, String option, String text) {
     Matcher shortForm = SHORT_DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     try {
       java.time.Duration value;
@@ -365,7 +376,11 @@ final class SimSubmitCommands {
     } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "invalid --duration '" + text + "': expected a positive duration, such as 15m or PT1H");
+          "invalid "
+              + option
+              + " '"
+              + text
+              + "': expected a positive duration, such as 15m or PT1H");
     }
   }
 

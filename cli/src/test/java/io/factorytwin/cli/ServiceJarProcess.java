@@ -34,24 +34,47 @@ final class ServiceJarProcess implements AutoCloseable {
 
   final Path work;
   final String address;
+  private final String module;
+  private final int port;
   private final KeyPair keys;
-  private final Process process;
+  private final ProcessBuilder builder;
+  private Process process;
 
-  private ServiceJarProcess(Path work, String address, KeyPair keys, Process process) {
+  private ServiceJarProcess(
+      String module, Path work, int port, KeyPair keys, ProcessBuilder builder) {
+    this.module = module;
     this.work = work;
-    this.address = address;
+    this.port = port;
+    this.address = "127.0.0.1:" + port;
     this.keys = keys;
-    this.process = process;
+    this.builder = builder;
   }
 
   /** Starts the module's jar with the given extra environment and waits until it is ready. */
   static ServiceJarProcess start(String module, Map<String, String> environment) throws Exception {
-    Path jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar");
+    return start(module, environment, rsaKeyPair());
+  }
+
+  /**
+   * Starts the module's jar trusting the given key pair, so that several services accept each
+   * other's tokens, and waits until it is ready.
+   */
+  static ServiceJarProcess start(String module, Map<String, String> environment, KeyPair keys)
+      throws Exception {
+    return start(
+        module,
+        Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar"),
+        environment,
+        keys);
+  }
+
+  /** Starts another build of the module, such as one for PostgreSQL, from the given jar. */
+  static ServiceJarProcess start(
+      String module, Path jar, Map<String, String> environment, KeyPair keys) throws Exception {
     assertThat(jar)
         .as(module + " jar; build it first with ./mvnw -pl " + module + " package -DskipTests")
         .isRegularFile();
     Path work = Files.createTempDirectory("factoryctl-" + module + "-test");
-    KeyPair keys = rsaKeyPair();
     Path publicKey = work.resolve("public.pem");
     Files.writeString(
         publicKey,
@@ -75,10 +98,25 @@ final class ServiceJarProcess implements AutoCloseable {
     builder.environment().put("FACTORYTWIN_JWT_PUBLIC_KEY", publicKey.toString());
     builder.environment().put("FACTORYTWIN_JWT_ISSUER", DevCommand.DEV_ISSUER);
     builder.environment().putAll(environment);
-    ServiceJarProcess service =
-        new ServiceJarProcess(work, "127.0.0.1:" + port, keys, builder.start());
+    ServiceJarProcess service = new ServiceJarProcess(module, work, port, keys, builder);
+    service.process = builder.start();
     service.awaitReady(module, port);
     return service;
+  }
+
+  /** Stops the process with SIGTERM and waits for it; {@link #restart} starts it again. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+
+  /**
+   * Starts the stopped process again on the same port and working folder, so that it finds its own
+   * data, and waits until it is ready. The log of the previous run is overwritten.
+   */
+  void restart() throws Exception {
+    process = builder.start();
+    awaitReady(module, port);
   }
 
   /** Returns a token of one role for the subject, valid for an hour. */
@@ -124,7 +162,7 @@ final class ServiceJarProcess implements AutoCloseable {
     }
   }
 
-  private static KeyPair rsaKeyPair() throws NoSuchAlgorithmException {
+  static KeyPair rsaKeyPair() throws NoSuchAlgorithmException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     return generator.generateKeyPair();
