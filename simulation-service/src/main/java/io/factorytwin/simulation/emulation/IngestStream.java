@@ -60,6 +60,9 @@ final class IngestStream {
     }
   }
 
+  /** Batches with rejected samples between two log lines. */
+  private static final int REJECT_LOG_EVERY = 100;
+
   /** End of the response stream without an error. */
   private static final Object COMPLETED = new Object();
 
@@ -81,6 +84,7 @@ final class IngestStream {
   private long accepted;
   private long rejected;
   private long duplicatesOnResend;
+  private long rejectedBatches;
   private int registrationsRejected;
 
   /**
@@ -298,7 +302,20 @@ final class IngestStream {
         }
       }
       duplicatesOnResend += alreadyThere;
-      rejected += ack.getRejectedCount() - alreadyThere;
+      long newlyRejected = ack.getRejectedCount() - alreadyThere;
+      if (newlyRejected > 0 && rejectedBatches++ % REJECT_LOG_EVERY == 0) {
+        Log.warnf(
+            "twin-service rejected %d of %d samples of batch %d for %s (%d batches with"
+                + " rejections so far): %s; first: %s",
+            newlyRejected,
+            ack.getAcceptedCount() + ack.getRejectedCount(),
+            ack.getSequence(),
+            twin,
+            rejectedBatches,
+            ack.getRejectCountsList(),
+            ack.getRejectedSamplesCount() > 0 ? ack.getRejectedSamples(0) : "none");
+      }
+      rejected += newlyRejected;
       return;
     }
   }
