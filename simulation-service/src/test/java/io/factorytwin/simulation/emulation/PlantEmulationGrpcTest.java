@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +71,12 @@ class PlantEmulationGrpcTest {
   private static final String WORKLOAD = "Alibaba_CPU_Data_Hourly_1.csv";
 
   /**
+   * Sensor points the emulator maps in the reference hall: 6 per rack, 7 per CDU, the hall dew
+   * point and supply and return of 9 dry coolers.
+   */
+  private static final long POINTS = 128 * 6 + 24 * 7 + 1 + 9 * 2;
+
+  /**
    * Pacing tolerance: the facility clock may run up to 10 % off the requested speed-up over a span
    * of 10 s of wall time. An assumption that allows for progress polling and a shared 2-core host.
    */
@@ -78,17 +85,12 @@ class PlantEmulationGrpcTest {
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
 
-  @ConfigProperty(name = "test.emulation.twin-port")
-  int twinPort;
-
-  @ConfigProperty(name = "test.emulation.twin-pid")
-  long twinPid;
-
-  @ConfigProperty(name = "test.emulation.twin-work")
-  String twinWork;
-
-  @ConfigProperty(name = "test.emulation.twin-database")
-  String twinDatabase;
+  // Read from the configuration, not injected: an injected property would be required by every
+  // test application, and only this class's resource sets these.
+  private final int twinPort = config("test.emulation.twin-port", Integer.class);
+  private final long twinPid = config("test.emulation.twin-pid", Long.class);
+  private final String twinWork = config("test.emulation.twin-work", String.class);
+  private final String twinDatabase = config("test.emulation.twin-database", String.class);
 
   @Inject JobStore store;
 
@@ -157,6 +159,7 @@ class PlantEmulationGrpcTest {
     Job after = get(job.getName());
     double wall = (System.nanoTime() - wallBefore) / 1e9;
     double rate = (simulated(after) - simulated(before)) / wall;
+    System.out.printf("facility clock at 20x requested: %.2f simulated s per wall s%n", rate);
     assertThat(rate).isBetween(20 * (1 - PACE_TOLERANCE), 20 * (1 + PACE_TOLERANCE));
 
     // An ApplySetpoint on CDU 1 moves its emulated supply temperature; CDU 2 stays. The step is
@@ -208,6 +211,30 @@ class PlantEmulationGrpcTest {
 
   @Test
   @Order(4)
+  void staleStart_countsRejectedSamples() throws Exception {
+    // Samples an hour behind the twin's clock are past its 15 minute maximum age: all rejected.
+    Instant clock = nextStart().minusSeconds(60);
+    Instant start = clock.minusSeconds(3600);
+    Job job = submit(spec(20, 10_000).setStartTime(timestamp(start)).build());
+    await(
+        job.getName(), j -> j.getProgress().hasSimulatedTime() && emulated(j, start) > 60, 60_000);
+    cancel(job.getName());
+    Job ended = await(job.getName(), PlantEmulationGrpcTest::terminal, 30_000);
+
+    assertThat(ended.getState()).isEqualTo(Job.State.STATE_CANCELLED);
+    PlantEmulationResult result =
+        operator
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getJobResult(GetJobResultRequest.newBuilder().setJob(job.getName()).build())
+            .getPlantEmulation();
+    assertThat(result.getTelemetrySamplesAccepted()).isZero();
+    // At least the first sample and six more at 10 s: 7 batches.
+    assertThat(result.getTelemetrySamplesRejected()).isGreaterThanOrEqualTo(7L * POINTS);
+    assertThat(result.getTelemetrySamplesRejected() % POINTS).isZero();
+  }
+
+  @Test
+  @Order(5)
   void twinOutage_pausesClock_andResumes() throws Exception {
     Instant start = nextStart();
     Job job = submit(spec(20, 10_000).setStartTime(timestamp(start)).build());
@@ -250,7 +277,13 @@ class PlantEmulationGrpcTest {
           operator
               .withDeadlineAfter(10, TimeUnit.SECONDS)
               .getJobResult(GetJobResultRequest.newBuilder().setJob(job.getName()).build());
-      assertThat(result.getPlantEmulation().getTelemetrySamplesAccepted()).isGreaterThan(0);
+      // No sample is lost across the outage: one batch of every mapped point per 10 s of
+      // facility time, from the start time to the end of the run.
+      long samples =
+          result.getPlantEmulation().getKpis().getSimulatedDuration().getSeconds() / 10 + 1;
+      assertThat(result.getPlantEmulation().getTelemetrySamplesAccepted())
+          .isEqualTo(samples * POINTS);
+      assertThat(result.getPlantEmulation().getTelemetrySamplesRejected()).isZero();
       assertThat(result.getWarningsList())
           .anyMatch(w -> w.startsWith("twin-service was unreachable"));
     }
@@ -424,6 +457,10 @@ class PlantEmulationGrpcTest {
         .map(HistoryBucket::getStartFacilityTime)
         .map(PlantEmulationGrpcTest::millis)
         .toList();
+  }
+
+  private static <T> T config(String name, Class<T> type) {
+    return ConfigProvider.getConfig().getValue(name, type);
   }
 
   private static Timestamp timestamp(Instant at) {
