@@ -74,6 +74,7 @@ final class EmulationLoop implements TransientEngine.LoopHook {
   private long pacedWallNanos;
   private double pacedSimSeconds;
   private double maxLagSeconds;
+  private long twinNanos;
 
   /**
    * @param supplySetpointPoints per CDU the {@code liquid-temperature-sp.secondary-supply} point
@@ -144,7 +145,10 @@ final class EmulationLoop implements TransientEngine.LoopHook {
   public boolean afterLoopStep(TransientEngine engine, double endSeconds) {
     lastSimulatedSeconds = endSeconds;
     if (endSeconds >= nextSampleSeconds - 1e-9) {
-      if (!deliver(engine, nextSampleSeconds, endSeconds)) {
+      long before = System.nanoTime();
+      boolean running = deliver(engine, nextSampleSeconds, endSeconds);
+      twinNanos += System.nanoTime() - before;
+      if (!running) {
         return false;
       }
       nextSampleSeconds += intervalSeconds;
@@ -332,6 +336,11 @@ final class EmulationLoop implements TransientEngine.LoopHook {
   /** Simulated seconds per wall second over the paced spans, outages excluded. */
   double achievedSpeedUp() {
     return pacedWallNanos == 0 ? 0.0 : pacedSimSeconds / (pacedWallNanos / 1e9);
+  }
+
+  /** Wall time spent sending telemetry and reading setpoints, outages included, in s. */
+  double twinSeconds() {
+    return twinNanos / 1e9;
   }
 
   /** Largest lag behind the paced schedule, in simulated seconds. */

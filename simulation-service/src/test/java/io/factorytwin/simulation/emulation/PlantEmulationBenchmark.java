@@ -47,7 +47,13 @@ class PlantEmulationBenchmark {
 
   static final long WALL_SECONDS = 15;
 
-  private static final double[] SPEED_UPS = {250, 500, 1000, 2000, 4000, 10_000};
+  private static final double[] SPEED_UPS = speedUps();
+
+  /** The ladder, or the comma-separated factors of the system property {@code speed-ups}. */
+  private static double[] speedUps() {
+    String list = System.getProperty("speed-ups", "250,500,1000,2000,4000,10000");
+    return java.util.Arrays.stream(list.split(",")).mapToDouble(Double::parseDouble).toArray();
+  }
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
