@@ -28,15 +28,15 @@ import java.util.stream.Stream;
  * the engine reached, and the emulated plant does not run on without its setpoints. Skipping the
  * missed samples instead would leave a gap in the twin's history, and running on would move the
  * plant under setpoints the twin may have changed in the meantime. The loop retries with a doubling
- * backoff and, once the twin answers, restarts the pacing from the present, so the emulation does
- * not rush to catch up.
+ * backoff and, once the twin is reachable again, restarts the pacing from the present, so the
+ * emulation does not rush to catch up.
  */
 final class EmulationLoop implements TransientEngine.LoopHook {
 
   /** Wall time between progress reports; the job contract expects about one a second. */
   static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
 
-  /** First and longest wait between two attempts to reach twin-service during an outage. */
+  /** First and maximum wait between two attempts to reach twin-service during an outage. */
   static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
 
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -168,6 +168,7 @@ final class EmulationLoop implements TransientEngine.LoopHook {
       batch.addFacilityTimeUnixMs(time);
     }
     TelemetryBatch message = batch.build();
+
     boolean sent = false;
     List<PointValue> values = null;
     long outageStart = 0;
@@ -203,6 +204,7 @@ final class EmulationLoop implements TransientEngine.LoopHook {
         backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
       }
     }
+
     if (outageStart != 0) {
       long lasted = System.nanoTime() - outageStart;
       outageNanos += lasted;

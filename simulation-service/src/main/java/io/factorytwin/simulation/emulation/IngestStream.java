@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  * counts as an unreachable twin, and each stream carries a gRPC deadline of {@code lifetime}. A
  * stream nearer than {@link #RENEW_MARGIN} to its deadline is drained and replaced before the next
  * batch. After a failure, {@link #reopen} registers the points again and resends the batches that
- * were not acknowledged, as the Ingest contract asks; twin-service rejects the samples it already
- * had as duplicates or out of order, and those are counted apart, not as rejected.
+ * were not acknowledged, as the Ingest contract requires; twin-service rejects the samples it
+ * already had as duplicates or out of order, and those are counted apart, not as rejected.
  *
  * <p>Not thread-safe: one thread sends, and the gRPC threads only queue responses.
  */

@@ -58,7 +58,7 @@ public class PlantEmulationRunner implements JobRunner {
 
   static final String PATH = "job.plant_emulation";
 
-  /** Longest emulation the contract allows, the length of an open-ended one, in s. */
+  /** Maximum emulation length the contract allows, used for an open-ended one, in s. */
   static final double MAX_DURATION_SECONDS = 365 * 86_400.0;
 
   /** Bucket width of the engine's internal series, in s; the emulation stores no series. */

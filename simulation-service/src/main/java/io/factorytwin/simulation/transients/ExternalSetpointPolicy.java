@@ -3,9 +3,9 @@ package io.factorytwin.simulation.transients;
 import java.util.Arrays;
 
 /**
- * A policy that holds setpoints set from outside the engine, such as the setpoint points of a twin
- * that a plant emulation reads. Until a CDU's setpoint is set, it runs at the hall's default TCS
- * supply setpoint and at {@link #DEFAULT_PUMP_SPEED}.
+ * A policy that returns setpoints set from outside the engine, such as the setpoint points of a
+ * twin that a plant emulation reads. Until a CDU's setpoint is set, it runs at the hall's default
+ * TCS supply setpoint and at {@link #DEFAULT_PUMP_SPEED}.
  *
  * <p>Not thread-safe: set the values from the engine's thread, for example in a {@link
  * TransientEngine.LoopHook}.

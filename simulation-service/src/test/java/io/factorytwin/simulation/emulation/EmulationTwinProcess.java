@@ -43,7 +43,7 @@ import java.util.concurrent.TimeoutException;
  * (twin-service/target/quarkus-app-postgresql) on a database of its own, with the reference hall
  * published as twin {@value #TWIN_ID}: 8 rows of 16 GB200 NVL72 racks, each row on 3 CDUs of 1,350
  * kW, 128 racks and 24 CDUs in all, and dry coolers. simulation-service gets its address and a
- * reader and a telemetry-writer token; the tests get the port, the working directory, the database
+ * reader and a telemetry-writer token. The tests get the port, the working directory, the database
  * and the process id, so that they can stop the process and start it again on the same port.
  *
  * <p>Build the jar first: {@code ./mvnw package -DskipTests -Ppostgresql

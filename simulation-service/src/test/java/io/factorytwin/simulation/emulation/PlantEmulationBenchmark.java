@@ -49,7 +49,9 @@ class PlantEmulationBenchmark {
 
   private static final double[] SPEED_UPS = speedUps();
 
-  /** The ladder, or the comma-separated factors of the system property {@code speed-ups}. */
+  /**
+   * Returns the ladder, or the comma-separated factors of the system property {@code speed-ups}.
+   */
   private static double[] speedUps() {
     String list = System.getProperty("speed-ups", "250,500,1000,2000,4000,10000");
     return java.util.Arrays.stream(list.split(",")).mapToDouble(Double::parseDouble).toArray();

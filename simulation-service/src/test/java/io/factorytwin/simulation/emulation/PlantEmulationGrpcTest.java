@@ -185,9 +185,9 @@ class PlantEmulationGrpcTest {
     assertThat(before1).isBetween(29.0, 31.0);
     assertThat(moved.getValues(0).getValue()).isBetween(33.5, 34.5);
     assertThat(moved.getValues(1).getValue()).isBetween(29.0, 31.0);
-    // The emulator reads setpoints once per 10 s sample, so the change reaches the engine within
-    // 10 s and shows in the next sample or two; the valve PID and the supply volume then take
-    // about a minute to settle.
+    // The emulator reads setpoints once per 10 s sample, so the engine has the change within 10 s
+    // and the next sample or two show it. The valve PID and the supply volume then take about a
+    // minute to settle.
     assertThat(started - applied).isBetween(1L, 20_000L);
     assertThat(reached - applied).isLessThanOrEqualTo(120_000);
 
