@@ -220,10 +220,13 @@ public class PlantEmulationRunner implements JobRunner {
     context.progress(
         0.0, "starting the emulation of " + twin + ": " + hall.rackCount() + " racks", start);
     TransientRun run;
-    if (loop.start(engine)) {
-      run = engine.run(null);
-    } else {
-      run = null;
+    try {
+      run = loop.start(engine) ? engine.run(null) : null;
+    } catch (RuntimeException e) {
+      // The worker stops, loses the lease or fails the attempt: end the stream now instead of at
+      // its deadline.
+      stream.abandon();
+      throw e;
     }
     double simulated = run == null ? 0.0 : run.simulatedSeconds();
     loop.finish(simulated);

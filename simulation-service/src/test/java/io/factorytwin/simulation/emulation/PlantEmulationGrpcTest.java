@@ -316,11 +316,20 @@ class PlantEmulationGrpcTest {
         "job.plant_emulation.duration");
     assertInvalid(spec(10, 10_000).setTwin("emulation-test"), "job.plant_emulation.twin");
     assertInvalid(spec(10, 10_000).clearWorkloadDataSet(), "job.plant_emulation.workload_data_set");
+    assertInvalid(
+        spec(10, 10_000).setWeatherDataSet("../USA_WA_Seattle-Tacoma.epw"),
+        "job.plant_emulation.weather_data_set");
     StatusRuntimeException missing =
         catchThrowableOfType(
             StatusRuntimeException.class,
             () -> submit(spec(10, 10_000).setTwin("twins/no-such-twin").build()));
     assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    StatusRuntimeException noWeather =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> submit(spec(10, 10_000).setWeatherDataSet("no-such-weather.epw").build()));
+    assertThat(noWeather.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(noWeather.getStatus().getDescription()).contains("no-such-weather.epw");
   }
 
   private void assertInvalid(PlantEmulationSpec.Builder spec, String field) {
