@@ -26,6 +26,7 @@ import io.factorytwin.simulation.v1.PlantEmulationSpec;
 import io.factorytwin.support.error.DomainException;
 import io.factorytwin.support.error.FailedPreconditionException;
 import io.factorytwin.support.error.InvalidArgumentException;
+import io.factorytwin.support.error.UnavailableException;
 import io.factorytwin.twin.v1.Point;
 import io.factorytwin.twin.v1.PointValue;
 import io.factorytwin.twin.v1.Twin;
@@ -40,6 +41,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -128,10 +131,14 @@ public class PlantEmulationRunner implements JobRunner {
         Math.max(
             steps.loopSeconds(), Math.floor(duration / steps.loopSeconds()) * steps.loopSeconds());
 
-    Twin current = twins.twin(twin);
+    Twin current = untilReachable(context, () -> twins.twin(twin));
     String revision = current.getActiveRevision();
     FacilityModel model =
-        models.load(PATH + ".twin", ModelSource.newBuilder().setTwinRevision(revision).build());
+        untilReachable(
+            context,
+            () ->
+                models.load(
+                    PATH + ".twin", ModelSource.newBuilder().setTwinRevision(revision).build()));
     Hall hall = hall(model);
 
     List<String> warnings = new ArrayList<>();
@@ -153,9 +160,11 @@ public class PlantEmulationRunner implements JobRunner {
         new TransientLoadGenerator(
             trace, hall.rackCount(), 1, spec.getSeed(), TransientLoadGenerator.Shape.defaults());
 
-    List<Point> sensors = twins.points(twin, revision, "kind = KIND_SENSOR");
+    List<Point> sensors =
+        untilReachable(context, () -> twins.points(twin, revision, "kind = KIND_SENSOR"));
     Set<String> setpointIds = new HashSet<>();
-    for (Point point : twins.points(twin, revision, "kind = KIND_SETPOINT")) {
+    for (Point point :
+        untilReachable(context, () -> twins.points(twin, revision, "kind = KIND_SETPOINT"))) {
       setpointIds.add(point.getName());
     }
     TelemetryChannels channels = TelemetryChannels.map(hall, sensors);
@@ -204,7 +213,12 @@ public class PlantEmulationRunner implements JobRunner {
             interval,
             duration,
             open);
-    loop.readInitialSetpoints();
+    untilReachable(
+        context,
+        () -> {
+          loop.readInitialSetpoints();
+          return null;
+        });
 
     TransientEngine.Options options =
         TransientEngine.Options.defaults(duration)
@@ -291,6 +305,37 @@ public class PlantEmulationRunner implements JobRunner {
     return loop.cancelled() || run == null
         ? JobOutcome.cancelled(jobResult, List.of())
         : JobOutcome.succeeded(jobResult, List.of());
+  }
+
+  /**
+   * Runs a read of twin-service until it succeeds, so a twin that is down when the job starts
+   * delays the start instead of failing the attempt. Waits 0.2 s, doubling up to 5 s, between
+   * tries, and reports progress meanwhile, so CancelJob still ends the job.
+   */
+  private static <T> T untilReachable(JobContext context, Supplier<T> read) {
+    java.time.Duration backoff = EmulationLoop.FIRST_BACKOFF;
+    long since = 0;
+    while (true) {
+      try {
+        return read.get();
+      } catch (UnavailableException e) {
+        if (since == 0) {
+          since = System.nanoTime();
+          Log.warnf(
+              "%s cannot start: %s; retrying until twin-service is reachable",
+              context.job().getName(), e.getMessage());
+        }
+        context.progress(
+            0.0,
+            String.format(
+                "twin-service unreachable for %.0f s; the emulation starts when it is back",
+                (System.nanoTime() - since) / 1e9));
+        LockSupport.parkNanos(backoff.toNanos());
+        java.time.Duration doubled = backoff.multipliedBy(2);
+        backoff =
+            doubled.compareTo(EmulationLoop.MAX_BACKOFF) > 0 ? EmulationLoop.MAX_BACKOFF : doubled;
+      }
+    }
   }
 
   private List<PointValue> readSetpoints(String twin, List<String> names) {

@@ -41,6 +41,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -81,6 +82,9 @@ class PlantEmulationGrpcTest {
    * of 10 s of wall time. An assumption that allows for progress polling and a shared 2-core host.
    */
   private static final double PACE_TOLERANCE = 0.10;
+
+  /** The twin's facility clock when the outage test stopped its twin-service. */
+  private static Instant lastTwinClock;
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
@@ -273,6 +277,8 @@ class PlantEmulationGrpcTest {
       cancel(job.getName());
       Job ended = await(job.getName(), PlantEmulationGrpcTest::terminal, 30_000);
       assertThat(ended.getState()).isEqualTo(Job.State.STATE_CANCELLED);
+      lastTwinClock =
+          Instant.ofEpochMilli(millis(latest(point(rack(1, 1) + ".rack-power")).getFacilityTime()));
       JobResult result =
           operator
               .withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -286,6 +292,74 @@ class PlantEmulationGrpcTest {
       assertThat(result.getPlantEmulation().getTelemetrySamplesRejected()).isZero();
       assertThat(result.getWarningsList())
           .anyMatch(w -> w.startsWith("twin-service was unreachable"));
+    }
+  }
+
+  @Test
+  @Order(6)
+  void twinDownAtStart_jobWaits_thenRuns() throws Exception {
+    // The previous test stopped its twin-service, so the twin is down here. SubmitJob would read
+    // the twin and fail, so the job goes into the queue directly, as if the twin fell over
+    // between the submit and the claim.
+    Instant start = lastTwinClock.plusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+    String id = "emulation-waits-" + UUID.randomUUID().toString().substring(0, 8);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Job submitted =
+        Job.newBuilder().setPlantEmulation(spec(20, 10_000).setStartTime(timestamp(start))).build();
+    assertThat(
+            store.insert(
+                new JobRecord(
+                    id,
+                    Job.Kind.KIND_PLANT_EMULATION,
+                    JobState.QUEUED,
+                    submitted,
+                    "planner",
+                    null,
+                    "inserted-by-test",
+                    1,
+                    0,
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    now,
+                    now,
+                    null,
+                    null)))
+        .isTrue();
+    String name = "jobs/" + id;
+    Job waiting =
+        await(name, j -> j.getProgress().getMessage().contains("starts when it is back"), 30_000);
+    assertThat(waiting.getState()).isEqualTo(Job.State.STATE_RUNNING);
+    assertThat(waiting.getAttemptCount()).isEqualTo(1);
+
+    try (ServiceProcess restarted =
+        ServiceProcess.start(
+            "twin-service",
+            EmulationTwinProcess.JAR,
+            Path.of(twinWork),
+            "768m",
+            EmulationTwinProcess.environment(twinDatabase),
+            twinPort)) {
+      Job running =
+          await(name, j -> j.getProgress().hasSimulatedTime() && emulated(j, start) > 60, 60_000);
+      assertThat(running.getAttemptCount()).isEqualTo(1);
+      cancel(name);
+      Job ended = await(name, PlantEmulationGrpcTest::terminal, 30_000);
+      assertThat(ended.getState()).isEqualTo(Job.State.STATE_CANCELLED);
+      PlantEmulationResult result =
+          operator
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .getJobResult(GetJobResultRequest.newBuilder().setJob(name).build())
+              .getPlantEmulation();
+      assertThat(result.getTelemetrySamplesAccepted()).isGreaterThanOrEqualTo(7 * POINTS);
+      assertThat(result.getTelemetrySamplesRejected()).isZero();
     }
   }
 
