@@ -291,12 +291,14 @@ public class PlantEmulationRunner implements JobRunner {
       result.setKpis(TransientRunner.kpis(run));
     }
     Log.infof(
-        "%s ended after %.0f simulated s at %.0fx (%.1f s of wall time waiting on twin-service):"
-            + " %d samples accepted, %d rejected, %d setpoint changes followed",
+        "%s ended after %.0f simulated s at %.0fx (%.1f s of wall time waiting on twin-service,"
+            + " %.1f s of it reading setpoints): %d samples accepted, %d rejected, %d setpoint"
+            + " changes followed",
         context.job().getName(),
         simulated,
         achieved,
         loop.twinSeconds(),
+        loop.setpointSeconds(),
         stream.accepted(),
         stream.rejected(),
         loop.changesFollowed());
