@@ -44,12 +44,22 @@ public final class ServiceProcess implements AutoCloseable {
   public static ServiceProcess start(
       String label, Path jar, Path work, String maxHeap, Map<String, String> environment)
       throws IOException, InterruptedException {
+    return start(label, jar, work, maxHeap, environment, freePort());
+  }
+
+  /**
+   * Starts the jar on a given loopback port, such as the port of an instance a test stopped and now
+   * restarts, and waits until it is ready; otherwise as {@link #start(String, Path, Path, String,
+   * Map)}.
+   */
+  public static ServiceProcess start(
+      String label, Path jar, Path work, String maxHeap, Map<String, String> environment, int port)
+      throws IOException, InterruptedException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           label + " jar " + jar.toAbsolutePath() + " not found; build it before the test");
     }
     Files.createDirectories(work);
-    int port = freePort();
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -13,14 +13,29 @@ import java.util.List;
  * @param series the down-sampled series, each with timestamps and values of equal length; empty for
  *     a failure
  * @param failure why the job failed, or null for a result
+ * @param cancelled true when CancelJob ended the run and the result covers the time it ran; the job
+ *     becomes CANCELLED with the result
  */
-public record JobOutcome(JobResult result, List<Series> series, JobFailure failure) {
+public record JobOutcome(
+    JobResult result, List<Series> series, JobFailure failure, boolean cancelled) {
 
   public JobOutcome {
     if ((result == null) == (failure == null)) {
       throw new IllegalArgumentException("an outcome has either a result or a failure");
     }
+    if (cancelled && result == null) {
+      throw new IllegalArgumentException("a cancelled outcome carries a result");
+    }
     series = List.copyOf(series);
+  }
+
+  public JobOutcome(JobResult result, List<Series> series, JobFailure failure) {
+    this(result, series, failure, false);
+  }
+
+  /** Returns the outcome of a run that CancelJob ended, with its result so far. */
+  public static JobOutcome cancelled(JobResult result, List<Series> series) {
+    return new JobOutcome(result, series, null, true);
   }
 
   public static JobOutcome succeeded(JobResult result, List<Series> series) {

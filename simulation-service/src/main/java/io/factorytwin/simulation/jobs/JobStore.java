@@ -398,6 +398,21 @@ public class JobStore {
    * @return false, with nothing written, when the owner lost the job
    */
   public boolean succeed(String id, String owner, JobResult result, List<Series> series) {
+    return endWithResult(id, owner, JobState.SUCCEEDED, result, series);
+  }
+
+  /**
+   * Stores the result and marks the job CANCELLED, for a run that CancelJob ended and that still
+   * has a result: a PLANT_EMULATION job.
+   *
+   * @return false, with nothing written, when the owner lost the job
+   */
+  public boolean cancelWithResult(String id, String owner, JobResult result, List<Series> series) {
+    return endWithResult(id, owner, JobState.CANCELLED, result, series);
+  }
+
+  private boolean endWithResult(
+      String id, String owner, JobState state, JobResult result, List<Series> series) {
     return transaction(
         connection -> {
           JobRecord job = select(connection, id, true);
@@ -428,7 +443,7 @@ public class JobStore {
               insert.executeBatch();
             }
           }
-          end(connection, job, JobState.SUCCEEDED, null, now);
+          end(connection, job, state, null, now);
           return true;
         });
   }

@@ -228,6 +228,10 @@ public class JobWorkers {
           store.retryOrFail(job.id(), owner, maxAttempts, failure("INTERNAL", e.getMessage())));
       return;
     }
+    if (outcome.cancelled()) {
+      record(job, owner, store.cancelWithResult(job.id(), owner, result, outcome.series()));
+      return;
+    }
     record(job, owner, store.succeed(job.id(), owner, result, outcome.series()));
   }
 

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +31,12 @@ public class Jobs {
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+  /** Active emulations read for the one-per-twin check; far above what one service runs. */
+  private static final int MAX_ACTIVE_EMULATIONS = 10_000;
+
   private final JobStore store;
   private final JobRunners runners;
+  private final Object emulationSubmits = new Object();
 
   Jobs(JobStore store, JobRunners runners) {
     this.store = store;
@@ -108,7 +113,7 @@ public class Jobs {
             now,
             null,
             null);
-    if (store.insert(job)) {
+    if (insert(job)) {
       Log.infof("queued %s (%s) for %s", job.name(), kind, creator);
       return store.find(id);
     }
@@ -121,6 +126,46 @@ public class Jobs {
       }
     }
     throw new AlreadyExistsException("jobs/" + id);
+  }
+
+  /**
+   * Inserts the job. A PLANT_EMULATION job is inserted only while no other one of its twin is
+   * QUEUED or RUNNING, because two emulators would send two histories into one twin. NOTE: the
+   * check and the insert are serialized within this instance only, so two replicas that accept a
+   * submit for one twin at the same moment can both insert.
+   */
+  private boolean insert(JobRecord job) {
+    if (job.kind() != Job.Kind.KIND_PLANT_EMULATION) {
+      return store.insert(job);
+    }
+    String twin = job.submitted().getPlantEmulation().getTwin();
+    synchronized (emulationSubmits) {
+      List<JobRecord> active =
+          store.page(
+              EnumSet.of(JobState.QUEUED, JobState.RUNNING),
+              EnumSet.of(Job.Kind.KIND_PLANT_EMULATION),
+              null,
+              null,
+              MAX_ACTIVE_EMULATIONS);
+      for (JobRecord other : active) {
+        if (other.submitted().getPlantEmulation().getTwin().equals(twin)) {
+          throw new FailedPreconditionException(
+              "ILLEGAL_STATE_TRANSITION",
+              List.of(
+                  new FailedPreconditionException.Violation(
+                      "JOB_STATE",
+                      other.name(),
+                      other.name()
+                          + " already emulates "
+                          + twin
+                          + " and is "
+                          + other.state()
+                          + "; cancel it before you submit another PLANT_EMULATION job for"
+                          + " this twin")));
+        }
+      }
+      return store.insert(job);
+    }
   }
 
   /** Returns one page of jobs, newest first. */
@@ -185,10 +230,18 @@ public class Jobs {
   }
 
   /**
-   * Returns the result of a SUCCEEDED job; FAILED_PRECONDITION, naming the state, for any other.
+   * Returns the result of a SUCCEEDED job, or of a PLANT_EMULATION job that CancelJob ended while
+   * it ran; FAILED_PRECONDITION, naming the state, for any other.
    */
   public JobResult result(String id) {
     JobRecord job = get(id);
+    if (job.state() == JobState.CANCELLED && job.kind() == Job.Kind.KIND_PLANT_EMULATION) {
+      // A plant emulation ended by CancelJob has a result, unless it was cancelled while QUEUED.
+      JobResult result = store.result(id);
+      if (result != null) {
+        return result;
+      }
+    }
     if (job.state() != JobState.SUCCEEDED) {
       String why =
           job.state().isTerminal()

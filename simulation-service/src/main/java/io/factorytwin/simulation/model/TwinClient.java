@@ -3,12 +3,19 @@ package io.factorytwin.simulation.model;
 import io.factorytwin.support.error.NotFoundException;
 import io.factorytwin.support.error.UnavailableException;
 import io.factorytwin.twin.v1.Edge;
+import io.factorytwin.twin.v1.GetLatestValuesRequest;
+import io.factorytwin.twin.v1.GetLatestValuesResponse;
+import io.factorytwin.twin.v1.GetTwinRequest;
 import io.factorytwin.twin.v1.GetTwinRevisionRequest;
 import io.factorytwin.twin.v1.ListEdgesRequest;
 import io.factorytwin.twin.v1.ListEdgesResponse;
 import io.factorytwin.twin.v1.ListNodesRequest;
 import io.factorytwin.twin.v1.ListNodesResponse;
+import io.factorytwin.twin.v1.ListPointsRequest;
+import io.factorytwin.twin.v1.ListPointsResponse;
 import io.factorytwin.twin.v1.Node;
+import io.factorytwin.twin.v1.Point;
+import io.factorytwin.twin.v1.Twin;
 import io.factorytwin.twin.v1.TwinRevision;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
 import io.grpc.CallCredentials;
@@ -33,11 +40,13 @@ import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The client of twin-service, for models built from twin revisions. One plaintext channel to {@code
- * simulation.twin.address} is opened on first use. Every call carries the reader token of {@code
- * simulation.twin.token-file} and the deadline {@code simulation.twin.deadline}. All calls here are
- * reads, which are safe to repeat, so a call that fails UNAVAILABLE or DEADLINE_EXCEEDED is tried
- * up to {@code simulation.twin.attempts} times with a doubling backoff.
+ * The client of twin-service, for models built from twin revisions and for plant emulation. One
+ * plaintext channel to {@code simulation.twin.address} is opened on first use. Every unary call
+ * carries the reader token of {@code simulation.twin.token-file} and the deadline {@code
+ * simulation.twin.deadline}; the Ingest stream carries the token of {@code
+ * simulation.twin.telemetry-token-file}. The unary calls here are reads, which are safe to repeat,
+ * so a call that fails UNAVAILABLE or DEADLINE_EXCEEDED is tried up to {@code
+ * simulation.twin.attempts} times with a doubling backoff.
  *
  * <p>Failures become domain exceptions: an unknown resource NOT_FOUND, an unreachable or refusing
  * service UNAVAILABLE with reason DEPENDENCY_UNAVAILABLE.
@@ -54,6 +63,7 @@ public class TwinClient {
 
   private final String address;
   private final Path tokenFile;
+  private final Path telemetryTokenFile;
   private final Duration deadline;
   private final int attempts;
   private ManagedChannel channel;
@@ -61,12 +71,74 @@ public class TwinClient {
   TwinClient(
       @ConfigProperty(name = "simulation.twin.address") String address,
       @ConfigProperty(name = "simulation.twin.token-file") Path tokenFile,
+      @ConfigProperty(name = "simulation.twin.telemetry-token-file") Path telemetryTokenFile,
       @ConfigProperty(name = "simulation.twin.deadline") Duration deadline,
       @ConfigProperty(name = "simulation.twin.attempts") int attempts) {
     this.address = address;
     this.tokenFile = tokenFile;
+    this.telemetryTokenFile = telemetryTokenFile;
     this.deadline = deadline;
     this.attempts = Math.max(1, attempts);
+  }
+
+  /** Reads a twin, {@code twins/{twin}}, with its active revision. */
+  public Twin twin(String name) {
+    return call(
+        "GetTwin", name, stub -> stub.getTwin(GetTwinRequest.newBuilder().setName(name).build()));
+  }
+
+  /** Reads every point of a twin revision that matches a filter, page by page. */
+  public List<Point> points(String twin, String revision, String filter) {
+    List<Point> all = new ArrayList<>();
+    String token = "";
+    do {
+      String page = token;
+      ListPointsResponse response =
+          call(
+              "ListPoints",
+              revision,
+              stub ->
+                  stub.listPoints(
+                      ListPointsRequest.newBuilder()
+                          .setParent(twin)
+                          .setRevision(revision)
+                          .setFilter(filter)
+                          .setPageSize(PAGE_SIZE)
+                          .setPageToken(page)
+                          .build()));
+      all.addAll(response.getPointsList());
+      token = response.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  /** Reads the latest values of named points, {@code twins/{twin}/points/{point}}, in order. */
+  public GetLatestValuesResponse latestValues(String twin, List<String> points) {
+    return call(
+        "GetLatestValues",
+        twin,
+        stub ->
+            stub.getLatestValues(
+                GetLatestValuesRequest.newBuilder().setParent(twin).addAllPoints(points).build()));
+  }
+
+  /**
+   * Returns an asynchronous stub for the Ingest stream with the telemetry-writer token of {@code
+   * simulation.twin.telemetry-token-file} and no deadline; the caller sets one per stream.
+   */
+  public TwinServiceGrpc.TwinServiceStub ingestStub() {
+    return TwinServiceGrpc.newStub(channel())
+        .withCallCredentials(bearer(readToken(telemetryTokenFile, "telemetry-writer")));
+  }
+
+  /** Returns the deadline of one call, {@code simulation.twin.deadline}. */
+  public Duration deadline() {
+    return deadline;
+  }
+
+  /** Returns the address of twin-service, for messages. */
+  public String address() {
+    return address;
   }
 
   public TwinRevision twinRevision(String name) {
@@ -127,7 +199,7 @@ public class TwinClient {
 
   private <T> T call(
       String method, String resource, Function<TwinServiceGrpc.TwinServiceBlockingStub, T> body) {
-    CallCredentials credentials = bearer(readToken());
+    CallCredentials credentials = bearer(readToken(tokenFile, "reader"));
     Duration backoff = FIRST_BACKOFF;
     for (int attempt = 1; ; attempt++) {
       TwinServiceGrpc.TwinServiceBlockingStub stub =
@@ -189,22 +261,23 @@ public class TwinClient {
     return channel;
   }
 
-  /** Reads the token on every model load, so a rotated token needs no restart. */
-  private String readToken() {
+  /** Reads a token on every call, so a rotated token needs no restart. */
+  private String readToken(Path file, String role) {
     try {
-      String value = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
+      String value = Files.readString(file, StandardCharsets.US_ASCII).trim();
       if (value.isEmpty()) {
         throw new IOException("the file is empty");
       }
       return value;
     } catch (IOException e) {
-      Log.errorf(
-          "cannot read the twin reader token %s: %s", tokenFile.toAbsolutePath(), e.toString());
+      Log.errorf("cannot read the twin %s token %s: %s", role, file.toAbsolutePath(), e.toString());
       throw new UnavailableException(
           "twin-service",
-          "simulation-service has no token for twin-service at "
-              + tokenFile.toAbsolutePath()
-              + "; run 'bin/factoryctl dev init' or set simulation.twin.token-file");
+          "simulation-service has no "
+              + role
+              + " token for twin-service at "
+              + file.toAbsolutePath()
+              + "; run 'bin/factoryctl dev init' or set the token file in the configuration");
     }
   }
 

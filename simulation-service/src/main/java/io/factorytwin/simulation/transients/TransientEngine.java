@@ -170,6 +170,21 @@ public final class TransientEngine {
   }
 
   /**
+   * Called on the engine's thread after every loop step, once the CDUs and the facility loop have
+   * stepped and before the plant step that may fall due. It may read the engine's state through its
+   * accessors, change what the policy decides next, block (a plant emulation paces itself here), or
+   * throw to stop the run.
+   */
+  public interface LoopHook {
+    /**
+     * @param engine the running engine
+     * @param endSeconds run time at the end of the loop step, in s
+     * @return false to end the run after this loop step; the run then returns its totals so far
+     */
+    boolean afterLoopStep(TransientEngine engine, double endSeconds);
+  }
+
+  /**
    * Run settings.
    *
    * @param steps the three rates
@@ -177,13 +192,24 @@ public final class TransientEngine {
    * @param progressIntervalNanos wall time between progress calls
    * @param probeRack rack whose thermal steps go to {@code probe}, or −1
    * @param probe receiver of the probed rack's steps, or null
+   * @param loopHook called after every loop step, or null
    */
   public record Options(
       Steps steps,
       double seriesResolutionSeconds,
       long progressIntervalNanos,
       int probeRack,
-      RackProbe probe) {
+      RackProbe probe,
+      LoopHook loopHook) {
+
+    public Options(
+        Steps steps,
+        double seriesResolutionSeconds,
+        long progressIntervalNanos,
+        int probeRack,
+        RackProbe probe) {
+      this(steps, seriesResolutionSeconds, progressIntervalNanos, probeRack, probe, null);
+    }
 
     public static Options defaults(double durationSeconds) {
       // One-second points for runs up to an hour, one-minute points for longer ones, so that a
@@ -197,15 +223,21 @@ public final class TransientEngine {
           Math.max(
               value.loopSeconds(),
               Math.rint(seriesResolutionSeconds / value.loopSeconds()) * value.loopSeconds());
-      return new Options(value, resolution, progressIntervalNanos, probeRack, probe);
+      return new Options(value, resolution, progressIntervalNanos, probeRack, probe, loopHook);
     }
 
     public Options withProbe(int rack, RackProbe receiver) {
-      return new Options(steps, seriesResolutionSeconds, progressIntervalNanos, rack, receiver);
+      return new Options(
+          steps, seriesResolutionSeconds, progressIntervalNanos, rack, receiver, loopHook);
     }
 
     public Options withSeriesResolution(double seconds) {
-      return new Options(steps, seconds, progressIntervalNanos, probeRack, probe);
+      return new Options(steps, seconds, progressIntervalNanos, probeRack, probe, loopHook);
+    }
+
+    public Options withLoopHook(LoopHook hook) {
+      return new Options(
+          steps, seriesResolutionSeconds, progressIntervalNanos, probeRack, probe, hook);
     }
   }
 
@@ -256,6 +288,8 @@ public final class TransientEngine {
   private final double[] groupRatedW;
   private final double[] groupLoadFraction;
   private final double[] lastReturnC;
+  private final double[] lastInletC;
+  private final double[] lastOutletC;
   private final CoolingPolicy.Decision[] decisions;
   private final FacilityWaterLoop facility;
   private final PlantModel plant;
@@ -378,6 +412,8 @@ public final class TransientEngine {
     groupRatedW = new double[cdus];
     groupLoadFraction = new double[cdus];
     lastReturnC = new double[cdus];
+    lastInletC = new double[cdus];
+    lastOutletC = new double[cdus];
     decisions = new CoolingPolicy.Decision[cdus];
     policy.reset(cdus, hall.tcsSupplySetpointC());
 
@@ -513,6 +549,8 @@ public final class TransientEngine {
       supplyPipes[g] = new TransportDelay(design.pipeVolumeLiters(), setpoint[g], parcels);
       returnPipes[g] = new TransportDelay(design.pipeVolumeLiters(), returnC, parcels);
       lastReturnC[g] = returnC;
+      lastInletC[g] = setpoint[g];
+      lastOutletC[g] = returnC;
       for (int i = groupStart[g]; i < groupEnd[g]; i++) {
         double constantPower = rated * (rack.idleFraction() + dynamic * constantUtilization[i]);
         slowC[i] = setpoint[g] + rg * constantPower;
@@ -597,6 +635,8 @@ public final class TransientEngine {
     int hourIndex = (int) Math.floor(loadStartSeconds / SECONDS_PER_HOUR);
     long lastReport = System.nanoTime();
 
+    LoopHook hook = options.loopHook();
+    long stepsRun = loopCount;
     for (long step = 0; step < loopCount; step++) {
       double t = step * dtLoop;
       int hourNow = (int) Math.floor((loadStartSeconds + t) / SECONDS_PER_HOUR);
@@ -639,6 +679,8 @@ public final class TransientEngine {
         returnPipes[g].push(volume, outlet);
         double returnC = returnPipes[g].pop(volume);
         lastReturnC[g] = returnC;
+        lastInletC[g] = inlet;
+        lastOutletC[g] = outlet;
         // The CDUs draw the plant's supply; the facility loop node is the warm return header.
         cdu.step(dtLoop, returnC, plantSupplyC);
         supplyPipes[g].push(volume, cdu.supplyStepMeanC());
@@ -678,7 +720,12 @@ public final class TransientEngine {
       series.mean(Series.IT_POWER, t, dtLoop, stepIt / dtLoop / 1000.0);
       series.mean(Series.CDU_PUMPS, t, dtLoop, stepPump / 1000.0);
 
-      boolean plantDue = (step + 1) % loopsPerPlant == 0 || step + 1 == loopCount;
+      boolean stop = hook != null && !hook.afterLoopStep(this, (step + 1) * dtLoop);
+      if (stop) {
+        stepsRun = step + 1;
+      }
+      // A run that stops early closes its partial plant step, so the energy balance still holds.
+      boolean plantDue = (step + 1) % loopsPerPlant == 0 || step + 1 == loopCount || stop;
       if (plantDue) {
         double end = (step + 1) * dtLoop;
         double dt = end - plantStartSeconds;
@@ -717,6 +764,9 @@ public final class TransientEngine {
           listener.progress(done, done / durationSeconds);
         }
       }
+      if (stop) {
+        break;
+      }
     }
 
     double stored = storedHeatJ() - initialStored;
@@ -739,8 +789,8 @@ public final class TransientEngine {
         unmetJ,
         stored,
         error,
-        durationSeconds,
-        loopCount * thermalPerLoop,
+        stepsRun * dtLoop,
+        stepsRun * thermalPerLoop,
         series.finish());
   }
 
@@ -854,6 +904,111 @@ public final class TransientEngine {
     groupPeakC = peakMax;
     groupSpikes = spikes;
     groupOverLimit = over;
+  }
+
+  // ---- read-only state for a LoopHook; values are those at the end of the last loop step
+
+  /** Returns the number of CDUs, which is the number of rack groups. */
+  public int cduCount() {
+    return cdus;
+  }
+
+  /** Returns the index of the first rack of a CDU's group; its racks run to the next group's. */
+  public int firstRack(int cdu) {
+    return groupStart[cdu];
+  }
+
+  /** Returns the TCS supply temperature leaving the CDU, in °C. */
+  public double cduSupplyC(int cdu) {
+    return cduUnits[cdu].supplyTemperatureC();
+  }
+
+  /** Returns the TCS return temperature that reached the CDU over the last loop step, in °C. */
+  public double cduReturnC(int cdu) {
+    return lastReturnC[cdu];
+  }
+
+  /** Returns the facility water temperature the CDU sends back to the plant, in °C. */
+  public double cduFacilityReturnC(int cdu) {
+    return cduUnits[cdu].facilityReturnTemperatureC();
+  }
+
+  /** Returns the secondary (TCS) flow of the CDU, in L/min. */
+  public double cduSecondaryFlowLpm(int cdu) {
+    return cduUnits[cdu].secondaryFlowLitersPerMinute();
+  }
+
+  /** Returns the pump speed the CDU runs at, as a fraction of design speed. */
+  public double cduPumpSpeed(int cdu) {
+    return Math.max(BaselinePolicy.MIN_PUMP_SPEED, Math.min(1.0, decisions[cdu].pumpSpeed));
+  }
+
+  /** Returns the CDU pump's electric power, in W. */
+  public double cduPumpPowerW(int cdu) {
+    return cduUnits[cdu].pumpPowerW();
+  }
+
+  /** Returns the coolant temperature that reached the group's racks over the last step, in °C. */
+  public double rackInletC(int cdu) {
+    return lastInletC[cdu];
+  }
+
+  /** Returns the mean coolant temperature leaving the group's racks over the last step, in °C. */
+  public double rackOutletC(int cdu) {
+    return lastOutletC[cdu];
+  }
+
+  /** Returns the facility water supply temperature the plant delivers, in °C. */
+  public double facilitySupplyC() {
+    return plantSupplyC;
+  }
+
+  /** Returns the temperature of the facility loop's return header, in °C. */
+  public double facilityReturnC() {
+    return facility.temperatureC();
+  }
+
+  /** Returns the GPU temperature of a rack, in °C. */
+  public double gpuTemperatureC(int rackIndex) {
+    return gpuTemperature(rackIndex);
+  }
+
+  /**
+   * Returns a rack's IT power without the training-iteration swing, which averages to zero over a
+   * period, in W.
+   */
+  public double rackPowerW(int rackIndex) {
+    return rack.ratedPowerWatts()
+        * (rack.idleFraction()
+            + (1 - rack.idleFraction()) * constantUtilization[rackIndex] * clock(rackIndex));
+  }
+
+  /** Returns a rack's token rate without the iteration swing, in tokens/s. */
+  public double rackTokensPerSecond(int rackIndex) {
+    return rack.peakTokensPerSecond() * constantUtilization[rackIndex] * clock(rackIndex);
+  }
+
+  /** Returns the outdoor dew point of the weather hour that contains a run time, in °C. */
+  public double dewPointC(double runSeconds) {
+    return weather.dewPointC()[weather.hourIndex(runSeconds)];
+  }
+
+  /** Returns the outdoor dry bulb of the weather hour that contains a run time, in °C. */
+  public double dryBulbC(double runSeconds) {
+    return weather.dryBulbC()[weather.hourIndex(runSeconds)];
+  }
+
+  /** Returns the clock fraction of a rack at its present GPU temperature, as the loop sets it. */
+  private double clock(int i) {
+    if (shutDown[i]) {
+      return 0.0;
+    }
+    double t = gpuTemperature(i);
+    if (t > rack.slowdownC()) {
+      double slope = (1.0 - rack.minClockFraction()) / (rack.shutdownC() - rack.slowdownC());
+      return Math.max(0.0, 1.0 - slope * (t - rack.slowdownC()));
+    }
+    return 1.0;
   }
 
   /** Returns the rack names in engine order: group by group. */

@@ -228,7 +228,7 @@ public class TransientRunner implements JobRunner {
     return FacilityHalls.toHall(facility);
   }
 
-  static TransientKpis kpis(TransientRun run) {
+  public static TransientKpis kpis(TransientRun run) {
     double kwh = 3.6e6;
     double facility = run.facilityEnergyJ();
     return TransientKpis.newBuilder()
@@ -274,7 +274,7 @@ public class TransientRunner implements JobRunner {
     return out;
   }
 
-  static TransientEngine.Steps steps(TimeSteps steps) {
+  public static TransientEngine.Steps steps(TimeSteps steps) {
     double thermal = steps.hasThermalStep() ? seconds(steps.getThermalStep()) : 0.1;
     double loop = steps.hasLoopStep() ? seconds(steps.getLoopStep()) : 1.0;
     double plant = steps.hasPlantStep() ? seconds(steps.getPlantStep()) : 60.0;

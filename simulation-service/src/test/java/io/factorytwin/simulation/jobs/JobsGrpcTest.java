@@ -356,11 +356,10 @@ class JobsGrpcTest {
   void submit_kindWithoutRunner() {
     Job design =
         Job.newBuilder()
-            .setPlantEmulation(
-                io.factorytwin.simulation.v1.PlantEmulationSpec.newBuilder()
-                    .setTwin("twins/dc-1")
-                    .setSpeedUpFactor(10)
-                    .setWorkloadDataSet("Alibaba_CPU_Data_Hourly_1.csv"))
+            .setAgentEvaluation(
+                io.factorytwin.simulation.v1.AgentEvaluationSpec.newBuilder()
+                    .setPolicyVersion("policies/tcs-agent/versions/1")
+                    .addSeeds(1))
             .build();
     long before = jobCount();
 
@@ -370,7 +369,7 @@ class JobsGrpcTest {
     assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(StatusDetails.reason(failure)).isEqualTo("NOT_IMPLEMENTED");
     assertThat(StatusDetails.preconditions(failure).getFirst().getSubject())
-        .isEqualTo("KIND_PLANT_EMULATION");
+        .isEqualTo("KIND_AGENT_EVALUATION");
     assertThat(jobCount()).isEqualTo(before);
   }
 

@@ -1,0 +1,422 @@
+package io.factorytwin.simulation.emulation;
+
+import com.google.protobuf.Duration;
+import io.factorytwin.simulation.design.DesignEvaluations;
+import io.factorytwin.simulation.input.InputDataSets;
+import io.factorytwin.simulation.input.TransientLoadGenerator;
+import io.factorytwin.simulation.input.WeatherYear;
+import io.factorytwin.simulation.input.WorkloadTrace;
+import io.factorytwin.simulation.jobs.JobContext;
+import io.factorytwin.simulation.jobs.JobOutcome;
+import io.factorytwin.simulation.jobs.JobRunner;
+import io.factorytwin.simulation.model.FacilityModel;
+import io.factorytwin.simulation.model.ModelLoader;
+import io.factorytwin.simulation.model.TwinClient;
+import io.factorytwin.simulation.transients.ExternalSetpointPolicy;
+import io.factorytwin.simulation.transients.FacilityHalls;
+import io.factorytwin.simulation.transients.Hall;
+import io.factorytwin.simulation.transients.TransientEngine;
+import io.factorytwin.simulation.transients.TransientRun;
+import io.factorytwin.simulation.transients.TransientRunner;
+import io.factorytwin.simulation.v1.Job;
+import io.factorytwin.simulation.v1.JobResult;
+import io.factorytwin.simulation.v1.ModelSource;
+import io.factorytwin.simulation.v1.PlantEmulationResult;
+import io.factorytwin.simulation.v1.PlantEmulationSpec;
+import io.factorytwin.support.error.DomainException;
+import io.factorytwin.support.error.FailedPreconditionException;
+import io.factorytwin.support.error.InvalidArgumentException;
+import io.factorytwin.support.error.UnavailableException;
+import io.factorytwin.twin.v1.Point;
+import io.factorytwin.twin.v1.PointValue;
+import io.factorytwin.twin.v1.Twin;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Runs PLANT_EMULATION jobs: a {@link TransientEngine} of the twin's active revision that runs
+ * {@code speed_up_factor} times faster than wall time, sends its sensor values into the twin
+ * through Ingest stamped with facility time, and follows the twin's CDU setpoints. {@link
+ * EmulationLoop} does the per-step work and rides out twin outages.
+ *
+ * <p>The job ends at its duration with SUCCEEDED, or at CancelJob with CANCELLED; both store a
+ * {@link PlantEmulationResult}. Without a duration the engine is built for the contract's longest
+ * emulation, 365 days.
+ */
+@ApplicationScoped
+@Unremovable
+public class PlantEmulationRunner implements JobRunner {
+
+  static final String PATH = "job.plant_emulation";
+
+  /** Maximum emulation length the contract allows, used for an open-ended one, in s. */
+  static final double MAX_DURATION_SECONDS = 365 * 86_400.0;
+
+  /** Bucket width of the engine's internal series, in s; the emulation stores no series. */
+  static final double SERIES_RESOLUTION_SECONDS = 3600.0;
+
+  private final InputDataSets inputs;
+  private final ModelLoader models;
+  private final TwinClient twins;
+  private final int ingestWindow;
+  private final java.time.Duration streamLifetime;
+
+  public PlantEmulationRunner(
+      InputDataSets inputs,
+      ModelLoader models,
+      TwinClient twins,
+      @ConfigProperty(name = "simulation.emulation.ingest-window") int ingestWindow,
+      @ConfigProperty(name = "simulation.emulation.stream-lifetime")
+          java.time.Duration streamLifetime) {
+    this.inputs = inputs;
+    this.models = models;
+    this.twins = twins;
+    this.ingestWindow = ingestWindow;
+    this.streamLifetime = streamLifetime;
+  }
+
+  @Override
+  public Job.Kind kind() {
+    return Job.Kind.KIND_PLANT_EMULATION;
+  }
+
+  /** Checks the twin, its model, the data sets and the telemetry interval against the loop step. */
+  @Override
+  public void preflight(Job job) {
+    PlantEmulationSpec spec = job.getPlantEmulation();
+    TransientEngine.Steps steps = steps(spec);
+    interval(spec, steps);
+    FacilityModel model = model(spec);
+    hall(model);
+    inputs.workload(PATH + ".workload_data_set", spec.getWorkloadDataSet());
+    String weather = weatherName(spec, model);
+    if (!weather.isEmpty()) {
+      inputs.weather(PATH + ".weather_data_set", weather, 2022);
+    }
+  }
+
+  @Override
+  public JobOutcome run(JobContext context) {
+    try {
+      return runChecked(context);
+    } catch (IngestStream.IngestRejectedException e) {
+      Log.errorf("%s: %s", context.job().getName(), e.getMessage());
+      return JobOutcome.failed(
+          "DEPENDENCY_UNAVAILABLE", e.getMessage(), context.job().getPlantEmulation().getTwin());
+    } catch (DomainException e) {
+      return DesignEvaluations.failure(context.job().getName(), e);
+    }
+  }
+
+  private JobOutcome runChecked(JobContext context) {
+    PlantEmulationSpec spec = context.job().getPlantEmulation();
+    String twin = spec.getTwin();
+    TransientEngine.Steps steps = steps(spec);
+    double interval = interval(spec, steps);
+    boolean open = !spec.hasDuration();
+    double duration = open ? MAX_DURATION_SECONDS : seconds(spec.getDuration());
+    duration =
+        Math.max(
+            steps.loopSeconds(), Math.floor(duration / steps.loopSeconds()) * steps.loopSeconds());
+
+    Twin current = untilReachable(context, () -> twins.twin(twin));
+    String revision = current.getActiveRevision();
+    FacilityModel model =
+        untilReachable(
+            context,
+            () ->
+                models.load(
+                    PATH + ".twin", ModelSource.newBuilder().setTwinRevision(revision).build()));
+    Hall hall = hall(model);
+
+    List<String> warnings = new ArrayList<>();
+    Instant start =
+        spec.hasStartTime()
+            ? Instant.ofEpochSecond(
+                    spec.getStartTime().getSeconds(), spec.getStartTime().getNanos())
+                .truncatedTo(ChronoUnit.MILLIS)
+            : Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    TransientEngine.Weather weather = weather(spec, model, start, duration, warnings);
+    WorkloadTrace trace = inputs.workload(PATH + ".workload_data_set", spec.getWorkloadDataSet());
+    ZonedDateTime utc = ZonedDateTime.ofInstant(start, ZoneOffset.UTC);
+    double loadStart =
+        (utc.getDayOfYear() - 1) * 86_400.0
+            + utc.getHour() * 3600.0
+            + utc.getMinute() * 60.0
+            + utc.getSecond();
+    TransientLoadGenerator load =
+        new TransientLoadGenerator(
+            trace, hall.rackCount(), 1, spec.getSeed(), TransientLoadGenerator.Shape.defaults());
+
+    List<Point> sensors =
+        untilReachable(context, () -> twins.points(twin, revision, "kind = KIND_SENSOR"));
+    Set<String> setpointIds = new HashSet<>();
+    for (Point point :
+        untilReachable(context, () -> twins.points(twin, revision, "kind = KIND_SETPOINT"))) {
+      setpointIds.add(point.getName());
+    }
+    TelemetryChannels channels = TelemetryChannels.map(hall, sensors);
+    List<String> supply = new ArrayList<>();
+    List<String> pump = new ArrayList<>();
+    for (Hall.Group group : hall.groups()) {
+      String prefix = twin + "/points/" + group.cdu().name();
+      String supplyPoint = prefix + ".liquid-temperature-sp.secondary-supply";
+      String pumpPoint = prefix + ".pump-speed-sp";
+      supply.add(setpointIds.contains(supplyPoint) ? supplyPoint : null);
+      pump.add(setpointIds.contains(pumpPoint) ? pumpPoint : null);
+    }
+    Log.infof(
+        "%s emulates %s (%s) at %.0fx: %d racks on %d CDUs, %s, telemetry every %.1f s",
+        context.job().getName(),
+        twin,
+        revision,
+        spec.getSpeedUpFactor(),
+        hall.rackCount(),
+        hall.groups().size(),
+        channels.summary(),
+        interval);
+
+    ExternalSetpointPolicy policy = new ExternalSetpointPolicy();
+    policy.reset(hall.groups().size(), hall.tcsSupplySetpointC());
+    IngestStream stream =
+        new IngestStream(
+            twins::ingestStub,
+            twin,
+            "plant-emulation-" + context.job().getName().substring("jobs/".length()),
+            channels.pointIds(),
+            twins.deadline(),
+            streamLifetime,
+            ingestWindow);
+    EmulationLoop loop =
+        new EmulationLoop(
+            context,
+            stream,
+            channels,
+            policy,
+            names -> readSetpoints(twin, names),
+            supply,
+            pump,
+            start,
+            spec.getSpeedUpFactor(),
+            interval,
+            duration,
+            open);
+    untilReachable(
+        context,
+        () -> {
+          loop.readInitialSetpoints();
+          return null;
+        });
+
+    TransientEngine.Options options =
+        TransientEngine.Options.defaults(duration)
+            .withSteps(steps)
+            .withSeriesResolution(
+                Math.max(
+                    steps.loopSeconds(),
+                    Math.rint(SERIES_RESOLUTION_SECONDS / steps.loopSeconds())
+                        * steps.loopSeconds()))
+            .withLoopHook(loop);
+    TransientEngine engine =
+        new TransientEngine(hall, load, loadStart, weather, policy, duration, options);
+    context.progress(
+        0.0, "starting the emulation of " + twin + ": " + hall.rackCount() + " racks", start);
+    TransientRun run;
+    try {
+      run = loop.start(engine) ? engine.run(null) : null;
+    } catch (RuntimeException e) {
+      // The worker stops, loses the lease or fails the attempt: end the stream now instead of at
+      // its deadline.
+      stream.abandon();
+      throw e;
+    }
+    double simulated = run == null ? 0.0 : run.simulatedSeconds();
+    loop.finish(simulated);
+    try {
+      stream.close();
+    } catch (IngestStream.TwinUnreachableException e) {
+      warnings.add(
+          stream.pendingBatches()
+              + " telemetry batches were not acknowledged when the run ended: "
+              + e.getMessage());
+      stream.abandon();
+    }
+
+    if (loop.outages() > 0) {
+      warnings.add(
+          String.format(
+              "twin-service was unreachable %d times for %.1f s of wall time in all; the facility"
+                  + " clock paused meanwhile",
+              loop.outages(), loop.outageSeconds()));
+    }
+    if (stream.duplicatesOnResend() > 0) {
+      warnings.add(
+          stream.duplicatesOnResend()
+              + " resent samples were already in the twin and are counted neither as accepted"
+              + " nor as rejected");
+    }
+    double achieved = loop.achievedSpeedUp();
+    if (simulated > 0 && achieved < 0.95 * spec.getSpeedUpFactor()) {
+      warnings.add(
+          String.format(
+              "the emulation ran at %.0fx, behind the requested %.0fx",
+              achieved, spec.getSpeedUpFactor()));
+    }
+    if (run != null && !(run.energyBalanceError() <= TransientEngine.BALANCE_TOLERANCE)) {
+      warnings.add(
+          String.format(
+              "energy balance error %.3e is above %.0e",
+              run.energyBalanceError(), TransientEngine.BALANCE_TOLERANCE));
+    }
+    PlantEmulationResult.Builder result =
+        PlantEmulationResult.newBuilder()
+            .setTwin(twin)
+            .setTwinRevision(revision)
+            .setTelemetrySamplesAccepted(stream.accepted())
+            .setTelemetrySamplesRejected(stream.rejected())
+            .setSetpointChangesFollowed(loop.changesFollowed());
+    if (run != null) {
+      result.setKpis(TransientRunner.kpis(run));
+    }
+    Log.infof(
+        "%s ended after %.0f simulated s at %.0fx (%.1f s of wall time waiting on twin-service,"
+            + " %.1f s of it reading setpoints): %d samples accepted, %d rejected, %d setpoint"
+            + " changes followed",
+        context.job().getName(),
+        simulated,
+        achieved,
+        loop.twinSeconds(),
+        loop.setpointSeconds(),
+        stream.accepted(),
+        stream.rejected(),
+        loop.changesFollowed());
+    JobResult jobResult =
+        JobResult.newBuilder().setPlantEmulation(result).addAllWarnings(warnings).build();
+    return loop.cancelled() || run == null
+        ? JobOutcome.cancelled(jobResult, List.of())
+        : JobOutcome.succeeded(jobResult, List.of());
+  }
+
+  /**
+   * Runs a read of twin-service until it succeeds, so a twin that is down when the job starts
+   * delays the start instead of failing the attempt. Waits 0.2 s, doubling up to 5 s, between
+   * tries, and reports progress meanwhile, so CancelJob still ends the job.
+   */
+  private static <T> T untilReachable(JobContext context, Supplier<T> read) {
+    java.time.Duration backoff = EmulationLoop.FIRST_BACKOFF;
+    long since = 0;
+    while (true) {
+      try {
+        return read.get();
+      } catch (UnavailableException e) {
+        if (since == 0) {
+          since = System.nanoTime();
+          Log.warnf(
+              "%s cannot start: %s; retrying until twin-service is reachable",
+              context.job().getName(), e.getMessage());
+        }
+        context.progress(
+            0.0,
+            String.format(
+                "twin-service unreachable for %.0f s; the emulation starts when it is back",
+                (System.nanoTime() - since) / 1e9));
+        LockSupport.parkNanos(backoff.toNanos());
+        java.time.Duration doubled = backoff.multipliedBy(2);
+        backoff =
+            doubled.compareTo(EmulationLoop.MAX_BACKOFF) > 0 ? EmulationLoop.MAX_BACKOFF : doubled;
+      }
+    }
+  }
+
+  private List<PointValue> readSetpoints(String twin, List<String> names) {
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    return twins.latestValues(twin, names).getValuesList();
+  }
+
+  private FacilityModel model(PlantEmulationSpec spec) {
+    Twin current = twins.twin(spec.getTwin());
+    return models.load(
+        PATH + ".twin",
+        ModelSource.newBuilder().setTwinRevision(current.getActiveRevision()).build());
+  }
+
+  private static Hall hall(FacilityModel model) {
+    try {
+      return FacilityHalls.toHall(model);
+    } catch (IllegalArgumentException e) {
+      throw new FailedPreconditionException(
+          "MODEL_INCOMPLETE",
+          List.of(
+              new FailedPreconditionException.Violation(
+                  "MODEL_INCOMPLETE", model.name(), e.getMessage())));
+    }
+  }
+
+  private static TransientEngine.Steps steps(PlantEmulationSpec spec) {
+    try {
+      return TransientRunner.steps(spec.getTimeSteps());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException(PATH + ".time_steps", e.getMessage());
+    }
+  }
+
+  /** Returns the telemetry interval in s; it must be a whole number of loop steps. */
+  private static double interval(PlantEmulationSpec spec, TransientEngine.Steps steps) {
+    double interval = spec.hasTelemetryInterval() ? seconds(spec.getTelemetryInterval()) : 1.0;
+    double ratio = interval / steps.loopSeconds();
+    if (ratio < 1 - 1e-9 || Math.abs(ratio - Math.rint(ratio)) > 1e-6) {
+      throw new InvalidArgumentException(
+          PATH + ".telemetry_interval",
+          "must be a whole multiple of the loop step "
+              + steps.loopSeconds()
+              + " s, because samples are taken between loop steps; got "
+              + interval
+              + " s");
+    }
+    return interval;
+  }
+
+  private static String weatherName(PlantEmulationSpec spec, FacilityModel model) {
+    return spec.getWeatherDataSet().isEmpty()
+        ? model.site().weatherDataSet()
+        : spec.getWeatherDataSet();
+  }
+
+  private TransientEngine.Weather weather(
+      PlantEmulationSpec spec,
+      FacilityModel model,
+      Instant start,
+      double duration,
+      List<String> warnings) {
+    String name = weatherName(spec, model);
+    if (name.isEmpty()) {
+      warnings.add("no weather data set: fixed weather of 20 °C dry bulb, 10 °C dew point");
+      return TransientEngine.Weather.constant(20.0, 10.0, 101_325.0);
+    }
+    int year = ZonedDateTime.ofInstant(start, ZoneOffset.UTC).getYear();
+    WeatherYear weatherYear = inputs.weather(PATH + ".weather_data_set", name, year);
+    long offset =
+        Math.floorDiv(start.getEpochSecond() - weatherYear.utcStart(0).getEpochSecond(), 3600L);
+    int hours = (int) Math.min(WeatherYear.HOURS, Math.ceil(duration / 3600.0) + 1);
+    return TransientEngine.Weather.fromYear(
+        weatherYear, (int) Math.floorMod(offset, WeatherYear.HOURS), hours);
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.getSeconds() + duration.getNanos() / 1e9;
+  }
+}
