@@ -3,6 +3,8 @@ package io.factorytwin.simulation.jobs;
 import io.factorytwin.simulation.v1.JobFailure;
 import io.factorytwin.simulation.v1.JobResult;
 import io.factorytwin.simulation.v1.Series;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -13,18 +15,48 @@ import java.util.List;
  * @param series the down-sampled series, each with timestamps and values of equal length; empty for
  *     a failure
  * @param failure why the job failed, or null for a result
+ * @param write rows to store with the result, or null; see {@link ResultWrite}
  */
-public record JobOutcome(JobResult result, List<Series> series, JobFailure failure) {
+public record JobOutcome(
+    JobResult result, List<Series> series, JobFailure failure, ResultWrite write) {
+
+  /**
+   * Rows that belong to a job's result, such as the policy version a training job produced. The
+   * queue runs it in the transaction that stores the result and marks the job SUCCEEDED, after it
+   * checked that the worker still owns the job, so the rows and the result commit together or not
+   * at all.
+   */
+  @FunctionalInterface
+  public interface ResultWrite {
+    /**
+     * Writes the rows and returns the result to store, which may name what was written.
+     *
+     * @param jobId the job's id
+     */
+    JobResult write(Connection connection, String jobId, JobResult result) throws SQLException;
+  }
 
   public JobOutcome {
     if ((result == null) == (failure == null)) {
       throw new IllegalArgumentException("an outcome has either a result or a failure");
     }
+    if (write != null && result == null) {
+      throw new IllegalArgumentException("only a result can carry rows to write");
+    }
     series = List.copyOf(series);
   }
 
+  public JobOutcome(JobResult result, List<Series> series, JobFailure failure) {
+    this(result, series, failure, null);
+  }
+
   public static JobOutcome succeeded(JobResult result, List<Series> series) {
-    return new JobOutcome(result, series, null);
+    return new JobOutcome(result, series, null, null);
+  }
+
+  /** Returns a result whose rows {@code write} stores in the result's transaction. */
+  public static JobOutcome succeeded(JobResult result, List<Series> series, ResultWrite write) {
+    return new JobOutcome(result, series, null, write);
   }
 
   /**
@@ -36,6 +68,7 @@ public record JobOutcome(JobResult result, List<Series> series, JobFailure failu
     return new JobOutcome(
         null,
         List.of(),
-        JobFailure.newBuilder().setReason(reason).setMessage(message).setSubject(subject).build());
+        JobFailure.newBuilder().setReason(reason).setMessage(message).setSubject(subject).build(),
+        null);
   }
 }

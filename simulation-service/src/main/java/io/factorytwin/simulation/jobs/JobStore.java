@@ -398,12 +398,28 @@ public class JobStore {
    * @return false, with nothing written, when the owner lost the job
    */
   public boolean succeed(String id, String owner, JobResult result, List<Series> series) {
+    return succeed(id, owner, result, series, null);
+  }
+
+  /**
+   * Stores the result and series as {@link #succeed(String, String, JobResult, List)} does, and
+   * first runs {@code write} in the same transaction; its rows and the result commit together.
+   *
+   * @param write rows that belong to the result, or null
+   */
+  public boolean succeed(
+      String id,
+      String owner,
+      JobResult stored,
+      List<Series> series,
+      JobOutcome.ResultWrite write) {
     return transaction(
         connection -> {
           JobRecord job = select(connection, id, true);
           if (ownership(job, owner) == ProgressCheck.LEASE_LOST) {
             return false;
           }
+          JobResult result = write == null ? stored : write.write(connection, id, stored);
           Instant now = now();
           try (PreparedStatement insert =
               connection.prepareStatement(

@@ -228,7 +228,7 @@ public class JobWorkers {
           store.retryOrFail(job.id(), owner, maxAttempts, failure("INTERNAL", e.getMessage())));
       return;
     }
-    record(job, owner, store.succeed(job.id(), owner, result, outcome.series()));
+    record(job, owner, store.succeed(job.id(), owner, result, outcome.series(), outcome.write()));
   }
 
   private static void record(JobRecord job, String owner, boolean written) {

@@ -3,6 +3,7 @@ package io.factorytwin.simulation.transients;
 import io.factorytwin.simulation.input.TransientLoadGenerator;
 import io.factorytwin.simulation.input.WeatherYear;
 import io.factorytwin.simulation.physics.Fluid;
+import io.factorytwin.simulation.physics.plant.Chiller;
 import io.factorytwin.simulation.physics.plant.EconomizerState;
 import io.factorytwin.simulation.physics.plant.PlantHour;
 import io.factorytwin.simulation.physics.plant.PlantModel;
@@ -530,12 +531,30 @@ public final class TransientEngine {
         w.dryBulbC()[hour],
         w.dewPointC()[hour],
         w.pressurePa()[hour],
-        hall.facilitySupplySetpointC(),
+        facilitySupplySetpointC(),
         dt,
         economizer,
         plantHour);
     plantSupplyC = plantHour.supplyTemperatureC;
     plantFlowLpm = plantHour.facilityFlowLitersPerMinute;
+  }
+
+  /**
+   * Returns the facility water supply setpoint of the next plant step, in °C: supply-temperature
+   * reset to the warmest water that still lets every CDU hold its TCS setpoint, that is the lowest
+   * TCS setpoint minus that CDU's design approach. This is the reset of ASHRAE 90.1-2016 section
+   * 6.5.4.4, which raises the chilled-water supply temperature until one valve is nearly wide open
+   * (summary: pnnl.github.io/ConStrain/CHWReset.html), with the design approach standing in for the
+   * valve position. The result never falls below the hall's design facility supply setpoint nor
+   * below the chillers' lowest leaving temperature.
+   */
+  double facilitySupplySetpointC() {
+    double reset = Double.POSITIVE_INFINITY;
+    for (int g = 0; g < cdus; g++) {
+      double approach = hall.groups().get(g).cdu().designApproachK();
+      reset = Math.min(reset, decisions[g].supplySetpointC - approach);
+    }
+    return Math.max(Chiller.DEFAULT_MIN_LEAVING_C, Math.max(hall.facilitySupplySetpointC(), reset));
   }
 
   /** Returns the heat stored in every node, Σ C·T in J. */
