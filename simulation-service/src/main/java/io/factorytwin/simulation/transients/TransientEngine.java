@@ -75,6 +75,13 @@ public final class TransientEngine {
   private static final double SECONDS_PER_HOUR = 3600.0;
 
   /**
+   * Margin of the facility supply reset below the CDUs' design approach, in K. NOTE: a chosen
+   * value. At exactly the design approach a CDU at rated load plus its pump heat runs its valve
+   * wide open and cannot hold its setpoint; the reset stops when a valve is nearly wide open.
+   */
+  public static final double RESET_MARGIN_K = 1.0;
+
+  /**
    * The three rates of the engine, each a whole multiple of the one before.
    *
    * @param thermalSeconds GPU node step, in s
@@ -456,8 +463,10 @@ public final class TransientEngine {
     evaluatePlant(totalDuty, totalAir, 0.0, steps.plantSeconds());
     Fluid facilityFluid = plant.configuration().facilityFluid();
     double returnHeaderC = plantSupplyC + totalDuty / facilityFluid.capacityRate(plantFlowLpm);
-    // FacilityWaterLoop has no setter: one tiny step at a huge plant flow puts it at the target.
-    facility.step(1e-9, 0.0, returnHeaderC, 1e12);
+    // FacilityWaterLoop has no setter: one step at a huge plant flow puts it at the target. The
+    // step must be long against the volume's time constant (1 s against about 1e-8 s here),
+    // otherwise the loop keeps its construction temperature and the plant sees negative heat.
+    facility.step(1.0, 0.0, returnHeaderC, 1e12);
     double facilityTemperature = plantSupplyC;
 
     for (int g = 0; g < cdus; g++) {
@@ -542,19 +551,23 @@ public final class TransientEngine {
   /**
    * Returns the facility water supply setpoint of the next plant step, in °C: supply-temperature
    * reset to the warmest water that still lets every CDU hold its TCS setpoint, that is the lowest
-   * TCS setpoint minus that CDU's design approach. This is the reset of ASHRAE 90.1-2016 section
-   * 6.5.4.4, which raises the chilled-water supply temperature until one valve is nearly wide open
-   * (summary: pnnl.github.io/ConStrain/CHWReset.html), with the design approach standing in for the
-   * valve position. The result never falls below the hall's design facility supply setpoint nor
-   * below the chillers' lowest leaving temperature.
+   * TCS setpoint minus that CDU's design approach and {@link #RESET_MARGIN_K}. This is the reset of
+   * ASHRAE 90.1-2016 section 6.5.4.4, which raises the chilled-water supply temperature until one
+   * valve is nearly wide open (summary: pnnl.github.io/ConStrain/CHWReset.html), with the design
+   * approach standing in for the valve position. The result never falls below the hall's design
+   * facility supply setpoint, and stays within the chillers' leaving water range ({@link
+   * Chiller#DEFAULT_MIN_LEAVING_C} to {@link Chiller#DEFAULT_MAX_LEAVING_C} °C), the warmest water
+   * the plant model can make with chillers.
    */
   double facilitySupplySetpointC() {
     double reset = Double.POSITIVE_INFINITY;
     for (int g = 0; g < cdus; g++) {
-      double approach = hall.groups().get(g).cdu().designApproachK();
+      double approach = hall.groups().get(g).cdu().designApproachK() + RESET_MARGIN_K;
       reset = Math.min(reset, decisions[g].supplySetpointC - approach);
     }
-    return Math.max(Chiller.DEFAULT_MIN_LEAVING_C, Math.max(hall.facilitySupplySetpointC(), reset));
+    double setpoint = Math.max(hall.facilitySupplySetpointC(), reset);
+    return Math.max(
+        Chiller.DEFAULT_MIN_LEAVING_C, Math.min(Chiller.DEFAULT_MAX_LEAVING_C, setpoint));
   }
 
   /** Returns the heat stored in every node, Σ C·T in J. */
