@@ -30,7 +30,7 @@ public class PolicyStore {
 
   private final AgroalDataSource dataSource;
 
-  PolicyStore(AgroalDataSource dataSource) {
+  public PolicyStore(AgroalDataSource dataSource) {
     this.dataSource = dataSource;
   }
 

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * bench.start-hour} (hour of the year, local standard time of the weather file), {@code
  * bench.hours} (episode length), {@code bench.budget}, {@code bench.training-seeds} and {@code
  * bench.held-out-seeds} (counts; training seeds are 1..n, held-out seeds 1001..1000+m), {@code
- * bench.threads}, and the checks {@code bench.min-saving} (fraction) and {@code
- * bench.min-tokens-per-watt-change} (fraction).
+ * bench.threads}, and the checks {@code bench.min-saving} (fraction), {@code
+ * bench.min-tokens-per-watt-change} (fraction) and {@code bench.baseline-edge-k} (largest gap, in
+ * K, between the baseline's hottest GPU and the limit).
  */
 class AgentTrainingBenchmark {
 
@@ -47,6 +48,7 @@ class AgentTrainingBenchmark {
     double minSaving = Double.parseDouble(System.getProperty("bench.min-saving", "0.20"));
     double minTokensChange =
         Double.parseDouble(System.getProperty("bench.min-tokens-per-watt-change", "0.0"));
+    double baselineEdgeK = Double.parseDouble(System.getProperty("bench.baseline-edge-k", "1000"));
 
     Hall hall =
         FacilityHalls.toHall(
