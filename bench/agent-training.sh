@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Agent training and evaluation on the 128-rack reference hall (8 rows of 16 GB200 NVL72 racks,
-# 24 CDUs): a cross-entropy search over predictive-liquid-cooling on training seeds, the fair
-# baseline (reactive PID with pump PID at the highest setpoint safe on the training seeds, same
-# budget), and both on held-out seeds. Prints the cooling energy saving by component, GPU minutes
-# over the limit, the tokens-per-watt change and the wall time.
+# 24 CDUs). A cross-entropy search trains predictive-liquid-cooling on training seeds. The fair
+# baseline is the reactive PID with its pump PID at the highest setpoint safe on the training
+# seeds, found with the same budget. Both then run held-out seeds. Prints the cooling energy
+# saving by component, GPU minutes over the limit, the tokens-per-watt change and the wall time.
 #   bench/agent-training.sh           1 h episodes, 3 training and 3 held-out seeds, budget 300;
 #                                     requires a 20 % saving, 0 over-limit minutes and tokens
 #                                     per watt no lower

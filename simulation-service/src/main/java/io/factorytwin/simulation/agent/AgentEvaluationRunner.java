@@ -1,6 +1,5 @@
 package io.factorytwin.simulation.agent;
 
-import com.google.protobuf.Timestamp;
 import io.factorytwin.simulation.design.DesignEvaluations;
 import io.factorytwin.simulation.jobs.JobContext;
 import io.factorytwin.simulation.jobs.JobOutcome;
@@ -197,12 +196,5 @@ public class AgentEvaluationRunner implements JobRunner {
     List<TransientRun> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
-  }
-
-  static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder()
-        .setSeconds(instant.getEpochSecond())
-        .setNanos(instant.getNano())
-        .build();
   }
 }

@@ -9,8 +9,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The threads that run the episodes of agent jobs. Episodes are independent, so a search runs them
- * side by side; the pool is shared by every agent job of this instance, so two jobs do not double
- * the threads.
+ * side by side. Every agent job of this instance shares the pool, so two jobs do not double the
+ * threads.
  */
 @ApplicationScoped
 public class AgentThreads {

@@ -76,8 +76,9 @@ public final class TransientEngine {
 
   /**
    * Margin of the facility supply reset below the CDUs' design approach, in K. NOTE: a chosen
-   * value. At exactly the design approach a CDU at rated load plus its pump heat runs its valve
-   * wide open and cannot hold its setpoint; the reset stops when a valve is nearly wide open.
+   * value. At exactly the design approach, a CDU at rated load plus its pump heat runs its valve
+   * wide open and cannot hold its setpoint. The margin stops the reset while the valve is nearly
+   * wide open.
    */
   public static final double RESET_MARGIN_K = 1.0;
 
@@ -465,7 +466,7 @@ public final class TransientEngine {
     double returnHeaderC = plantSupplyC + totalDuty / facilityFluid.capacityRate(plantFlowLpm);
     // FacilityWaterLoop has no setter: one step at a huge plant flow puts it at the target. The
     // step must be long against the volume's time constant (1 s against about 1e-8 s here),
-    // otherwise the loop keeps its construction temperature and the plant sees negative heat.
+    // otherwise the loop keeps its construction temperature and the plant receives negative heat.
     facility.step(1.0, 0.0, returnHeaderC, 1e12);
     double facilityTemperature = plantSupplyC;
 

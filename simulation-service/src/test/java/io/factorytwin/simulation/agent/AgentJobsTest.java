@@ -303,6 +303,9 @@ class AgentJobsTest {
                         .build()))
             .getAgentEvaluation();
 
+    System.out.printf(
+        "poor policy: saving %.3f, baseline setpoint %.2f C%n",
+        result.getCoolingEnergySavingFraction(), result.getBaselineTcsSupplyTemperatureSetpointC());
     assertThat(result.getPolicyVersion()).isEqualTo(version);
     assertThat(result.getCoolingEnergySavingFraction()).isLessThan(0.05);
     assertThat(result.getBaselineTcsSupplyTemperatureSetpointC()).isGreaterThan(30.0);
@@ -406,7 +409,7 @@ class AgentJobsTest {
                             .setSeed(4)
                             .setPolicyVersion(version))
                     .build()));
-    // The poor policy holds 30 °C at full pump speed; the series shows the stored setpoint.
+    // The run uses the stored policy, whose series carry the label of a parameterized policy.
     assertThat(result.getTransient().getKpis().getEnergyBalanceErrorFraction()).isLessThan(1e-3);
     assertThat(result.getSeriesList())
         .anySatisfy(info -> assertThat(info.getLabelsMap()).containsEntry("policy", "policy"));

@@ -139,6 +139,12 @@ class AgentTrainingBenchmark {
           saving.getPumpsKwh(),
           saving.getCrahsKwh());
       System.out.printf(
+          "baseline cooling kWh by component: chillers %.1f, fans %.1f, pumps %.1f, CRAHs %.1f%n",
+          baseline.getChillersKwh(),
+          baseline.getHeatRejectionFansKwh(),
+          baseline.getPumpsKwh(),
+          baseline.getCrahsKwh());
+      System.out.printf(
           "GPU over-limit minutes: agent %.0f, baseline %.0f; max GPU agent %.2f C, baseline"
               + " %.2f C%n",
           result.getAgent().getGpuOverLimitMinutes(),

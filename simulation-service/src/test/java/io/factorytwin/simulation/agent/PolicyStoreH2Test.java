@@ -82,7 +82,7 @@ class PolicyStoreH2Test {
   }
 
   @Test
-  void versions_numberInOrder_andARepeatedJobAddsNone() throws SQLException {
+  void addVersion_numbersInOrderOncePerJob() throws SQLException {
     assertThat(add("job-a", "line")).isEqualTo("policies/line/versions/1");
     assertThat(add("job-b", "line")).isEqualTo("policies/line/versions/2");
     assertThat(add("job-a", "line")).isEqualTo("policies/line/versions/1");
