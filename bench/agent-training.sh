@@ -8,7 +8,7 @@
 #                                     requires a 20 % saving, 0 over-limit minutes and tokens
 #                                     per watt no lower
 #   bench/agent-training.sh --quick   10 min episodes, 2 + 2 seeds, budget 96; requires 0
-#                                     over-limit minutes for both policies, closed energy
+#                                     over-limit minutes for the agent, closed energy
 #                                     balances, and a baseline whose hottest GPU is within 0.5 K
 #                                     under the limit (the baseline search found the edge). It
 #                                     does not check the saving.

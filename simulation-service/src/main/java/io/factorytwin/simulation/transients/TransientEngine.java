@@ -269,7 +269,7 @@ public final class TransientEngine {
   private final FacilityWaterLoop facility;
   private final PlantModel plant;
   private final PlantHour plantHour = new PlantHour();
-  private final EconomizerState economizer = new EconomizerState();
+  private EconomizerState economizer = new EconomizerState();
   private double plantSupplyC;
   private double plantFlowLpm;
 
@@ -533,6 +533,27 @@ public final class TransientEngine {
   }
 
   private void evaluatePlant(double liquidW, double airW, double runSeconds, double dt) {
+    double setpoint = facilitySupplySetpointC();
+    if (setpoint <= Chiller.DEFAULT_MAX_LEAVING_C) {
+      evaluatePlant(liquidW, airW, runSeconds, dt, setpoint);
+    } else {
+      // Water above the chillers' warmest leaving temperature comes from free cooling alone. When
+      // the plant needs its chillers at that setpoint, their range check rejects it, and the step
+      // runs again at the chillers' warmest water from the mode memory it started with.
+      EconomizerState before = copy(economizer);
+      try {
+        evaluatePlant(liquidW, airW, runSeconds, dt, setpoint);
+      } catch (IllegalArgumentException chillerRange) {
+        economizer = before;
+        evaluatePlant(liquidW, airW, runSeconds, dt, Chiller.DEFAULT_MAX_LEAVING_C);
+      }
+    }
+    plantSupplyC = plantHour.supplyTemperatureC;
+    plantFlowLpm = plantHour.facilityFlowLitersPerMinute;
+  }
+
+  private void evaluatePlant(
+      double liquidW, double airW, double runSeconds, double dt, double setpointC) {
     Weather w = weather;
     int hour = w.hourIndex(runSeconds);
     plant.evaluate(
@@ -541,12 +562,16 @@ public final class TransientEngine {
         w.dryBulbC()[hour],
         w.dewPointC()[hour],
         w.pressurePa()[hour],
-        facilitySupplySetpointC(),
+        setpointC,
         dt,
         economizer,
         plantHour);
-    plantSupplyC = plantHour.supplyTemperatureC;
-    plantFlowLpm = plantHour.facilityFlowLitersPerMinute;
+  }
+
+  private static EconomizerState copy(EconomizerState state) {
+    return state.mode() == null
+        ? new EconomizerState()
+        : new EconomizerState(state.mode(), state.secondsInMode());
   }
 
   /**
@@ -556,9 +581,8 @@ public final class TransientEngine {
    * ASHRAE 90.1-2016 section 6.5.4.4, which raises the chilled-water supply temperature until one
    * valve is nearly wide open (summary: pnnl.github.io/ConStrain/CHWReset.html), with the design
    * approach standing in for the valve position. The result never falls below the hall's design
-   * facility supply setpoint, and stays within the chillers' leaving water range ({@link
-   * Chiller#DEFAULT_MIN_LEAVING_C} to {@link Chiller#DEFAULT_MAX_LEAVING_C} °C), the warmest water
-   * the plant model can make with chillers.
+   * facility supply setpoint nor below {@link Chiller#DEFAULT_MIN_LEAVING_C} °C. Above {@link
+   * Chiller#DEFAULT_MAX_LEAVING_C} °C only free cooling can make it; see {@code evaluatePlant}.
    */
   double facilitySupplySetpointC() {
     double reset = Double.POSITIVE_INFINITY;
@@ -566,9 +590,7 @@ public final class TransientEngine {
       double approach = hall.groups().get(g).cdu().designApproachK() + RESET_MARGIN_K;
       reset = Math.min(reset, decisions[g].supplySetpointC - approach);
     }
-    double setpoint = Math.max(hall.facilitySupplySetpointC(), reset);
-    return Math.max(
-        Chiller.DEFAULT_MIN_LEAVING_C, Math.min(Chiller.DEFAULT_MAX_LEAVING_C, setpoint));
+    return Math.max(Chiller.DEFAULT_MIN_LEAVING_C, Math.max(hall.facilitySupplySetpointC(), reset));
   }
 
   /** Returns the heat stored in every node, Σ C·T in J. */

@@ -165,9 +165,8 @@ class AgentTrainingBenchmark {
       assertThat(result.getAgent().getGpuOverLimitMinutes())
           .as("agent over-limit minutes")
           .isZero();
-      assertThat(result.getBaseline().getGpuOverLimitMinutes())
-          .as("baseline over-limit minutes")
-          .isZero();
+      // The baseline is only required to be safe on the training seeds, so a held-out seed may
+      // take it over the limit; the output above reports its minutes.
       assertThat(result.getCoolingEnergySavingFraction())
           .as("saving")
           .isGreaterThanOrEqualTo(minSaving);

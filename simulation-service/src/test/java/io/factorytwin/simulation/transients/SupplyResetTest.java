@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.factorytwin.simulation.input.TransientLoadGenerator;
 import io.factorytwin.simulation.input.WorkloadTrace;
-import io.factorytwin.simulation.physics.plant.Chiller;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,9 +39,9 @@ class SupplyResetTest {
     // Never below the hall's design facility setpoint.
     assertThat(engine(hall, BaselinePolicy.fixedSpeed(20.0, 1.0), 60).facilitySupplySetpointC())
         .isCloseTo(hall.facilitySupplySetpointC(), within(1e-12));
-    // Never above the warmest water the chillers make.
+    // Above the chillers' warmest water only free cooling makes it, so the setpoint is not capped.
     assertThat(engine(hall, BaselinePolicy.fixedSpeed(60.0, 1.0), 60).facilitySupplySetpointC())
-        .isCloseTo(Chiller.DEFAULT_MAX_LEAVING_C, within(1e-12));
+        .isCloseTo(60.0 - approach, within(1e-12));
   }
 
   @Test
@@ -83,6 +82,10 @@ class SupplyResetTest {
         coolPlant / 3.6e6, warmPlant / 3.6e6);
 
     assertThat(warmPlant).isLessThan(0.8 * coolPlant);
+    // 55 °C facility water, above the chillers' range, comes from the towers alone.
+    TransientRun hot = engine(hall, BaselinePolicy.pidSpeed(60.0, 10.0), 600).run(null);
+    assertThat(hot.chillersJ()).isZero();
+    assertThat(hot.energyBalanceError()).isLessThan(TransientEngine.BALANCE_TOLERANCE);
     assertThat(warm.energyBalanceError()).isLessThan(TransientEngine.BALANCE_TOLERANCE);
     assertThat(cool.energyBalanceError()).isLessThan(TransientEngine.BALANCE_TOLERANCE);
   }
