@@ -230,6 +230,48 @@ class AgentJobsTest {
   }
 
   @Test
+  void training_cancel_stopsWithinSeconds() throws InterruptedException {
+    // 100,000 candidates of one-hour episodes run far longer than this test waits.
+    AgentTrainingSpec spec =
+        trainingSpec("policies/cancelled").toBuilder()
+            .setScenario(scenario().toBuilder().setDuration(seconds(3600)))
+            .setSearchBudget(100_000)
+            .build();
+    Job submitted = submit(Job.newBuilder().setAgentTraining(spec).build());
+    Job running =
+        await(
+            submitted.getName(),
+            job ->
+                job.getState() == Job.State.STATE_RUNNING
+                    && job.hasProgress()
+                    && job.getProgress().getFraction() > 0,
+            60_000);
+
+    long start = System.nanoTime();
+    stub()
+        .cancelJob(
+            io.factorytwin.simulation.v1.CancelJobRequest.newBuilder()
+                .setName(running.getName())
+                .build());
+    Job cancelled =
+        await(running.getName(), job -> job.getState() == Job.State.STATE_CANCELLED, 15_000);
+    long stoppedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    System.out.printf("AGENT_TRAINING cancel: stopped %d ms after CancelJob%n", stoppedMillis);
+
+    // One progress interval (1 s) plus the episodes in flight on the shared test machine.
+    assertThat(stoppedMillis).isLessThan(5_000);
+    assertThat(cancelled.getProgress().getFraction()).isLessThan(1.0);
+    StatusRuntimeException noPolicy =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                stub()
+                    .getPolicy(
+                        GetPolicyRequest.newBuilder().setName("policies/cancelled").build()));
+    assertThat(noPolicy.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
   void training_sameSearchSeed_sameParameters() throws InterruptedException {
     AgentTrainingResult first = train("policies/repeat-a");
     AgentTrainingResult second = train("policies/repeat-b");
