@@ -23,6 +23,8 @@ public class SmallHallLoader extends ModelLoader {
   @Override
   public FacilityModel load(String field, ModelSource source) {
     return ReferenceHalls.hallOfRacks(
-        16, ReferenceHalls.virginia(), new FacilityModel.PowerSource("PJM", 0));
+        Integer.getInteger("agent.test.racks", 16),
+        ReferenceHalls.virginia(),
+        new FacilityModel.PowerSource("PJM", 0));
   }
 }
