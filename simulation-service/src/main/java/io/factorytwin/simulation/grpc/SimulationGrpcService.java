@@ -1,5 +1,6 @@
 package io.factorytwin.simulation.grpc;
 
+import io.factorytwin.simulation.agent.Policies;
 import io.factorytwin.simulation.jobs.JobList;
 import io.factorytwin.simulation.jobs.Jobs;
 import io.factorytwin.simulation.jobs.SeriesQuery;
@@ -11,6 +12,8 @@ import io.factorytwin.simulation.v1.DataSet;
 import io.factorytwin.simulation.v1.GetDataSetRequest;
 import io.factorytwin.simulation.v1.GetJobRequest;
 import io.factorytwin.simulation.v1.GetJobResultRequest;
+import io.factorytwin.simulation.v1.GetPolicyRequest;
+import io.factorytwin.simulation.v1.GetPolicyVersionRequest;
 import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.JobResult;
 import io.factorytwin.simulation.v1.ListDataSetsRequest;
@@ -19,6 +22,12 @@ import io.factorytwin.simulation.v1.ListJobSeriesRequest;
 import io.factorytwin.simulation.v1.ListJobSeriesResponse;
 import io.factorytwin.simulation.v1.ListJobsRequest;
 import io.factorytwin.simulation.v1.ListJobsResponse;
+import io.factorytwin.simulation.v1.ListPoliciesRequest;
+import io.factorytwin.simulation.v1.ListPoliciesResponse;
+import io.factorytwin.simulation.v1.ListPolicyVersionsRequest;
+import io.factorytwin.simulation.v1.ListPolicyVersionsResponse;
+import io.factorytwin.simulation.v1.Policy;
+import io.factorytwin.simulation.v1.PolicyVersion;
 import io.factorytwin.simulation.v1.SimulationServiceGrpc;
 import io.factorytwin.simulation.v1.SubmitJobRequest;
 import io.factorytwin.simulation.v1.WatchJobRequest;
@@ -51,11 +60,49 @@ public class SimulationGrpcService extends SimulationServiceGrpc.SimulationServi
   private final DataSetCatalog catalog;
   private final Jobs jobs;
   private final JobWatches watches;
+  private final Policies policies;
 
-  SimulationGrpcService(DataSetCatalog catalog, Jobs jobs, JobWatches watches) {
+  SimulationGrpcService(DataSetCatalog catalog, Jobs jobs, JobWatches watches, Policies policies) {
     this.catalog = catalog;
     this.jobs = jobs;
     this.watches = watches;
+    this.policies = policies;
+  }
+
+  @Override
+  public void getPolicy(GetPolicyRequest request, StreamObserver<Policy> response) {
+    reply(response, policies.get(request.getName()));
+  }
+
+  @Override
+  public void listPolicies(
+      ListPoliciesRequest request, StreamObserver<ListPoliciesResponse> response) {
+    reply(
+        response,
+        policies.list(
+            request.getPageSize(),
+            request.getPageToken(),
+            request.getFilter(),
+            request.getOrderBy()));
+  }
+
+  @Override
+  public void getPolicyVersion(
+      GetPolicyVersionRequest request, StreamObserver<PolicyVersion> response) {
+    reply(response, policies.version(request.getName()));
+  }
+
+  @Override
+  public void listPolicyVersions(
+      ListPolicyVersionsRequest request, StreamObserver<ListPolicyVersionsResponse> response) {
+    reply(
+        response,
+        policies.listVersions(
+            request.getParent(),
+            request.getPageSize(),
+            request.getPageToken(),
+            request.getFilter(),
+            request.getOrderBy()));
   }
 
   @Override

@@ -3,6 +3,8 @@ package io.factorytwin.simulation.jobs;
 import io.factorytwin.simulation.v1.JobFailure;
 import io.factorytwin.simulation.v1.JobResult;
 import io.factorytwin.simulation.v1.Series;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -13,11 +15,32 @@ import java.util.List;
  * @param series the down-sampled series, each with timestamps and values of equal length; empty for
  *     a failure
  * @param failure why the job failed, or null for a result
+ * @param write rows to store with the result, or null; see {@link ResultWrite}
  * @param cancelled true when CancelJob ended the run and the result covers the time it ran; the job
  *     becomes CANCELLED with the result
  */
 public record JobOutcome(
-    JobResult result, List<Series> series, JobFailure failure, boolean cancelled) {
+    JobResult result,
+    List<Series> series,
+    JobFailure failure,
+    ResultWrite write,
+    boolean cancelled) {
+
+  /**
+   * Rows that belong to a job's result, such as the policy version a training job produced. The
+   * queue runs it in the transaction that stores the result and marks the job SUCCEEDED, after it
+   * checked that the worker still owns the job, so the rows and the result commit together or not
+   * at all.
+   */
+  @FunctionalInterface
+  public interface ResultWrite {
+    /**
+     * Writes the rows and returns the result to store, which may name what was written.
+     *
+     * @param jobId the job's id
+     */
+    JobResult write(Connection connection, String jobId, JobResult result) throws SQLException;
+  }
 
   public JobOutcome {
     if ((result == null) == (failure == null)) {
@@ -26,20 +49,28 @@ public record JobOutcome(
     if (cancelled && result == null) {
       throw new IllegalArgumentException("a cancelled outcome carries a result");
     }
+    if (write != null && result == null) {
+      throw new IllegalArgumentException("only a result can carry rows to write");
+    }
     series = List.copyOf(series);
   }
 
   public JobOutcome(JobResult result, List<Series> series, JobFailure failure) {
-    this(result, series, failure, false);
+    this(result, series, failure, null, false);
   }
 
   /** Returns the outcome of a run that CancelJob ended, with its result so far. */
   public static JobOutcome cancelled(JobResult result, List<Series> series) {
-    return new JobOutcome(result, series, null, true);
+    return new JobOutcome(result, series, null, null, true);
   }
 
   public static JobOutcome succeeded(JobResult result, List<Series> series) {
-    return new JobOutcome(result, series, null);
+    return new JobOutcome(result, series, null, null, false);
+  }
+
+  /** Returns a result whose rows {@code write} stores in the result's transaction. */
+  public static JobOutcome succeeded(JobResult result, List<Series> series, ResultWrite write) {
+    return new JobOutcome(result, series, null, write, false);
   }
 
   /**
@@ -51,6 +82,8 @@ public record JobOutcome(
     return new JobOutcome(
         null,
         List.of(),
-        JobFailure.newBuilder().setReason(reason).setMessage(message).setSubject(subject).build());
+        JobFailure.newBuilder().setReason(reason).setMessage(message).setSubject(subject).build(),
+        null,
+        false);
   }
 }

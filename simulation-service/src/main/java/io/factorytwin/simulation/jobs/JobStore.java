@@ -398,7 +398,22 @@ public class JobStore {
    * @return false, with nothing written, when the owner lost the job
    */
   public boolean succeed(String id, String owner, JobResult result, List<Series> series) {
-    return endWithResult(id, owner, JobState.SUCCEEDED, result, series);
+    return endWithResult(id, owner, JobState.SUCCEEDED, result, series, null);
+  }
+
+  /**
+   * Stores the result and series as {@link #succeed(String, String, JobResult, List)} does, and
+   * first runs {@code write} in the same transaction; its rows and the result commit together.
+   *
+   * @param write rows that belong to the result, or null
+   */
+  public boolean succeed(
+      String id,
+      String owner,
+      JobResult stored,
+      List<Series> series,
+      JobOutcome.ResultWrite write) {
+    return endWithResult(id, owner, JobState.SUCCEEDED, stored, series, write);
   }
 
   /**
@@ -408,17 +423,23 @@ public class JobStore {
    * @return false, with nothing written, when the owner lost the job
    */
   public boolean cancelWithResult(String id, String owner, JobResult result, List<Series> series) {
-    return endWithResult(id, owner, JobState.CANCELLED, result, series);
+    return endWithResult(id, owner, JobState.CANCELLED, result, series, null);
   }
 
   private boolean endWithResult(
-      String id, String owner, JobState state, JobResult result, List<Series> series) {
+      String id,
+      String owner,
+      JobState state,
+      JobResult stored,
+      List<Series> series,
+      JobOutcome.ResultWrite write) {
     return transaction(
         connection -> {
           JobRecord job = select(connection, id, true);
           if (ownership(job, owner) == ProgressCheck.LEASE_LOST) {
             return false;
           }
+          JobResult result = write == null ? stored : write.write(connection, id, stored);
           Instant now = now();
           try (PreparedStatement insert =
               connection.prepareStatement(

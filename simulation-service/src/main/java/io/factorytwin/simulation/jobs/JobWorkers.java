@@ -232,7 +232,7 @@ public class JobWorkers {
       record(job, owner, store.cancelWithResult(job.id(), owner, result, outcome.series()));
       return;
     }
-    record(job, owner, store.succeed(job.id(), owner, result, outcome.series()));
+    record(job, owner, store.succeed(job.id(), owner, result, outcome.series(), outcome.write()));
   }
 
   private static void record(JobRecord job, String owner, boolean written) {

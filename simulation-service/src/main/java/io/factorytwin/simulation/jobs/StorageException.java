@@ -8,7 +8,7 @@ import java.sql.SQLException;
  */
 public final class StorageException extends RuntimeException {
 
-  StorageException(SQLException cause) {
+  public StorageException(SQLException cause) {
     super("a database statement of simulation-service failed", cause);
   }
 }

@@ -19,6 +19,9 @@ import io.factorytwin.simulation.physics.thermal.RackBank;
  *     the wrong heat capacity, which the energy balance must catch.
  * @param valveGain proportional gain of the valve PID, in valve fraction per K
  * @param valveIntegralSeconds integral time of the valve PID, in s
+ * @param designApproachK TCS supply minus facility water supply at the design duty, in K; the
+ *     plant's supply temperature reset keeps the facility supply at least this far below the TCS
+ *     setpoint
  */
 public record CduDesign(
     String name,
@@ -30,7 +33,8 @@ public record CduDesign(
     Fluid secondaryFluid,
     Fluid rackCoolant,
     double valveGain,
-    double valveIntegralSeconds) {
+    double valveIntegralSeconds,
+    double designApproachK) {
 
   /** OCP guideline flow per kW of rack power, in L/min per kW (REFERENCE.md, OCP OAI v1.0). */
   public static final double FLOW_LITERS_PER_MINUTE_PER_KW = 1.5;
@@ -64,9 +68,13 @@ public record CduDesign(
         || !(pipeVolumeLiters > 0)
         || !(facilityFlowLitersPerMinute > 0)
         || !(valveGain >= 0)
-        || !(valveIntegralSeconds > 0)) {
+        || !(valveIntegralSeconds > 0)
+        || !(designApproachK >= 0)) {
       throw new IllegalArgumentException(
-          "CDU " + name + ": UA, volumes, facility flow and integral time must be positive");
+          "CDU "
+              + name
+              + ": UA, volumes, facility flow and integral time must be positive, and the design"
+              + " approach must not be negative");
     }
   }
 
@@ -95,7 +103,8 @@ public record CduDesign(
         fluid,
         fluid,
         DEFAULT_VALVE_GAIN,
-        DEFAULT_VALVE_INTEGRAL_SECONDS);
+        DEFAULT_VALVE_INTEGRAL_SECONDS,
+        DESIGN_APPROACH_K);
   }
 
   /** Returns a copy whose racks compute their outlet rise with another liquid. */
@@ -110,7 +119,8 @@ public record CduDesign(
         secondaryFluid,
         coolant,
         valveGain,
-        valveIntegralSeconds);
+        valveIntegralSeconds,
+        designApproachK);
   }
 
   /** Returns a copy with other valve PID gains. */
@@ -125,6 +135,7 @@ public record CduDesign(
         secondaryFluid,
         rackCoolant,
         gain,
-        integralSeconds);
+        integralSeconds,
+        designApproachK);
   }
 }

@@ -122,6 +122,7 @@ public final class FacilityHalls {
         water,
         water,
         CduDesign.DEFAULT_VALVE_GAIN,
-        CduDesign.DEFAULT_VALVE_INTEGRAL_SECONDS);
+        CduDesign.DEFAULT_VALVE_INTEGRAL_SECONDS,
+        approach);
   }
 }

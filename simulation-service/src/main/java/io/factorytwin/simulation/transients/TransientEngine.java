@@ -3,6 +3,7 @@ package io.factorytwin.simulation.transients;
 import io.factorytwin.simulation.input.TransientLoadGenerator;
 import io.factorytwin.simulation.input.WeatherYear;
 import io.factorytwin.simulation.physics.Fluid;
+import io.factorytwin.simulation.physics.plant.Chiller;
 import io.factorytwin.simulation.physics.plant.EconomizerState;
 import io.factorytwin.simulation.physics.plant.PlantHour;
 import io.factorytwin.simulation.physics.plant.PlantModel;
@@ -72,6 +73,14 @@ public final class TransientEngine {
   public static final double BALANCE_TOLERANCE = 1e-3;
 
   private static final double SECONDS_PER_HOUR = 3600.0;
+
+  /**
+   * Margin of the facility supply reset below the CDUs' design approach, in K. NOTE: a chosen
+   * value. At exactly the design approach, a CDU at rated load plus its pump heat runs its valve
+   * wide open and cannot hold its setpoint. The margin stops the reset while the valve is nearly
+   * wide open.
+   */
+  public static final double RESET_MARGIN_K = 1.0;
 
   /**
    * The three rates of the engine, each a whole multiple of the one before.
@@ -294,7 +303,7 @@ public final class TransientEngine {
   private final FacilityWaterLoop facility;
   private final PlantModel plant;
   private final PlantHour plantHour = new PlantHour();
-  private final EconomizerState economizer = new EconomizerState();
+  private EconomizerState economizer = new EconomizerState();
   private double plantSupplyC;
   private double plantFlowLpm;
 
@@ -491,8 +500,10 @@ public final class TransientEngine {
     evaluatePlant(totalDuty, totalAir, 0.0, steps.plantSeconds());
     Fluid facilityFluid = plant.configuration().facilityFluid();
     double returnHeaderC = plantSupplyC + totalDuty / facilityFluid.capacityRate(plantFlowLpm);
-    // FacilityWaterLoop has no setter: one tiny step at a huge plant flow puts it at the target.
-    facility.step(1e-9, 0.0, returnHeaderC, 1e12);
+    // FacilityWaterLoop has no setter: one step at a huge plant flow puts it at the target. The
+    // step must be long against the volume's time constant (1 s against about 1e-8 s here),
+    // otherwise the loop keeps its construction temperature and the plant receives negative heat.
+    facility.step(1.0, 0.0, returnHeaderC, 1e12);
     double facilityTemperature = plantSupplyC;
 
     for (int g = 0; g < cdus; g++) {
@@ -560,6 +571,27 @@ public final class TransientEngine {
   }
 
   private void evaluatePlant(double liquidW, double airW, double runSeconds, double dt) {
+    double setpoint = facilitySupplySetpointC();
+    if (setpoint <= Chiller.DEFAULT_MAX_LEAVING_C) {
+      evaluatePlant(liquidW, airW, runSeconds, dt, setpoint);
+    } else {
+      // Water above the chillers' warmest leaving temperature comes from free cooling alone. When
+      // the plant needs its chillers at that setpoint, their range check rejects it, and the step
+      // runs again at the chillers' warmest water from the mode memory it started with.
+      EconomizerState before = copy(economizer);
+      try {
+        evaluatePlant(liquidW, airW, runSeconds, dt, setpoint);
+      } catch (IllegalArgumentException chillerRange) {
+        economizer = before;
+        evaluatePlant(liquidW, airW, runSeconds, dt, Chiller.DEFAULT_MAX_LEAVING_C);
+      }
+    }
+    plantSupplyC = plantHour.supplyTemperatureC;
+    plantFlowLpm = plantHour.facilityFlowLitersPerMinute;
+  }
+
+  private void evaluatePlant(
+      double liquidW, double airW, double runSeconds, double dt, double setpointC) {
     Weather w = weather;
     int hour = w.hourIndex(runSeconds);
     plant.evaluate(
@@ -568,12 +600,35 @@ public final class TransientEngine {
         w.dryBulbC()[hour],
         w.dewPointC()[hour],
         w.pressurePa()[hour],
-        hall.facilitySupplySetpointC(),
+        setpointC,
         dt,
         economizer,
         plantHour);
-    plantSupplyC = plantHour.supplyTemperatureC;
-    plantFlowLpm = plantHour.facilityFlowLitersPerMinute;
+  }
+
+  private static EconomizerState copy(EconomizerState state) {
+    return state.mode() == null
+        ? new EconomizerState()
+        : new EconomizerState(state.mode(), state.secondsInMode());
+  }
+
+  /**
+   * Returns the facility water supply setpoint of the next plant step, in °C: supply-temperature
+   * reset to the warmest water that still lets every CDU hold its TCS setpoint, that is the lowest
+   * TCS setpoint minus that CDU's design approach and {@link #RESET_MARGIN_K}. This is the reset of
+   * ASHRAE 90.1-2016 section 6.5.4.4, which raises the chilled-water supply temperature until one
+   * valve is nearly wide open (summary: pnnl.github.io/ConStrain/CHWReset.html), with the design
+   * approach standing in for the valve position. The result never falls below the hall's design
+   * facility supply setpoint nor below {@link Chiller#DEFAULT_MIN_LEAVING_C} °C. Above {@link
+   * Chiller#DEFAULT_MAX_LEAVING_C} °C only free cooling can make it; see {@code evaluatePlant}.
+   */
+  double facilitySupplySetpointC() {
+    double reset = Double.POSITIVE_INFINITY;
+    for (int g = 0; g < cdus; g++) {
+      double approach = hall.groups().get(g).cdu().designApproachK() + RESET_MARGIN_K;
+      reset = Math.min(reset, decisions[g].supplySetpointC - approach);
+    }
+    return Math.max(Chiller.DEFAULT_MIN_LEAVING_C, Math.max(hall.facilitySupplySetpointC(), reset));
   }
 
   /** Returns the heat stored in every node, Σ C·T in J. */

@@ -2,6 +2,7 @@ package io.factorytwin.simulation.transients;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import io.factorytwin.simulation.agent.Policies;
 import io.factorytwin.simulation.design.DesignEvaluations;
 import io.factorytwin.simulation.input.InputDataSets;
 import io.factorytwin.simulation.input.TransientLoadGenerator;
@@ -50,15 +51,26 @@ public class TransientRunner implements JobRunner {
 
   private final InputDataSets inputs;
   private final ModelLoader models;
+  private final Policies policies;
 
-  public TransientRunner(InputDataSets inputs, ModelLoader models) {
+  public TransientRunner(InputDataSets inputs, ModelLoader models, Policies policies) {
     this.inputs = inputs;
     this.models = models;
+    this.policies = policies;
   }
 
   @Override
   public Job.Kind kind() {
     return Job.Kind.KIND_TRANSIENT;
+  }
+
+  /** Rejects a policy version that is not stored (NOT_FOUND) before the job is queued. */
+  @Override
+  public void preflight(Job job) {
+    TransientSpec spec = job.getTransient();
+    if (spec.getPolicyCase() == TransientSpec.PolicyCase.POLICY_VERSION) {
+      policies.stored(spec.getPolicyVersion(), "job.transient.policy_version");
+    }
   }
 
   @Override
@@ -103,10 +115,16 @@ public class TransientRunner implements JobRunner {
         }
       }
       case POLICY_VERSION -> {
-        return JobOutcome.failed(
-            "NOT_IMPLEMENTED",
-            "stored policy versions are not readable yet; pass policy_parameters instead",
-            spec.getPolicyVersion());
+        PolicyParameters parameters =
+            policies
+                .stored(spec.getPolicyVersion(), "transient.policy_version")
+                .version()
+                .getParameters();
+        try {
+          policy = FeedForwardPolicy.fromValues(parameters.getValuesMap());
+        } catch (IllegalArgumentException e) {
+          return JobOutcome.failed("INVALID_FIELD", e.getMessage(), spec.getPolicyVersion());
+        }
       }
       default -> {
         return JobOutcome.failed("INVALID_FIELD", "the spec sets no policy", "transient.policy");
@@ -253,7 +271,7 @@ public class TransientRunner implements JobRunner {
         .build();
   }
 
-  static List<Series> series(TransientRun run, Instant start, String policy, long seed) {
+  public static List<Series> series(TransientRun run, Instant start, String policy, long seed) {
     List<Series> out = new ArrayList<>();
     for (TransientRun.SeriesData data : run.series()) {
       Series.Builder series =

@@ -24,19 +24,20 @@ import java.util.Optional;
  * tests and the benchmark. The equipment numbers are those of examples/catalog.yaml, where each
  * carries its source.
  */
-final class ReferenceHalls {
+public final class ReferenceHalls {
 
-  static final Path DATA = Path.of("..", "..", "shared", "data").toAbsolutePath().normalize();
+  public static final Path DATA =
+      Path.of("..", "..", "shared", "data").toAbsolutePath().normalize();
 
   private ReferenceHalls() {}
 
   /** Builds rows of 16 GB200 NVL72 racks on 3 CDUs each, with enough 2 MW dry coolers plus one. */
-  static FacilityModel hall(int rows, Site site, PowerSource power) {
+  public static FacilityModel hall(int rows, Site site, PowerSource power) {
     return hallOfRacks(rows * 16, site, power);
   }
 
   /** Builds a hall of the given number of racks in rows of 16; the last row may be shorter. */
-  static FacilityModel hallOfRacks(int rackCount, Site site, PowerSource power) {
+  public static FacilityModel hallOfRacks(int rackCount, Site site, PowerSource power) {
     List<Cdu> cdus = new ArrayList<>();
     List<Rack> racks = new ArrayList<>();
     int rows = (rackCount + 15) / 16;
@@ -81,7 +82,7 @@ final class ReferenceHalls {
         "designs/reference-hall/revisions/a", site, power, cdus, racks, plant, Setpoints.DEFAULT);
   }
 
-  static Site virginia() {
+  public static Site virginia() {
     return new Site(
         "Leesburg, Virginia",
         39.078,
@@ -92,7 +93,7 @@ final class ReferenceHalls {
         "PJM.csv");
   }
 
-  static Site texas() {
+  public static Site texas() {
     return new Site(
         "Dallas-Fort Worth, Texas",
         32.898,
@@ -103,7 +104,7 @@ final class ReferenceHalls {
         "ERCO.csv");
   }
 
-  static Site seattle() {
+  public static Site seattle() {
     return new Site(
         "Seattle-Tacoma, Washington",
         47.444,
@@ -114,7 +115,7 @@ final class ReferenceHalls {
         "BPAT.csv");
   }
 
-  static InputDataSets inputDataSets() {
+  public static InputDataSets inputDataSets() {
     return new InputDataSets(dataSets(DATA));
   }
 

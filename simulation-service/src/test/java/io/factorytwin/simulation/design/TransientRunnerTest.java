@@ -82,7 +82,7 @@ class TransientRunnerTest {
   @Test
   void run_siteWeather_succeedsWithKpisAndSeries() {
     Context context = new Context();
-    JobOutcome outcome = new TransientRunner(inputs(), new FixedModel()).run(context);
+    JobOutcome outcome = new TransientRunner(inputs(), new FixedModel(), null).run(context);
 
     assertThat(outcome.failure()).isNull();
     var kpis = outcome.result().getTransient().getKpis();
@@ -98,7 +98,7 @@ class TransientRunnerTest {
   @Test
   void run_wrongHeatCapacityInOneCdu_failsTheEnergyBalance() {
     TransientRunner broken =
-        new TransientRunner(inputs(), new FixedModel()) {
+        new TransientRunner(inputs(), new FixedModel(), null) {
           @Override
           protected Hall hall(FacilityModel facility) {
             Hall hall = super.hall(facility);

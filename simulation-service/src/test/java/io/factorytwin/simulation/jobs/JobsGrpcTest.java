@@ -353,8 +353,9 @@ class JobsGrpcTest {
   }
 
   @Test
-  void submit_kindWithoutRunner() {
-    Job design =
+  void submit_evaluationOfMissingVersion_isNotFound() {
+    // Every kind has a runner now; a runner's preflight still rejects before anything is stored.
+    Job evaluation =
         Job.newBuilder()
             .setAgentEvaluation(
                 io.factorytwin.simulation.v1.AgentEvaluationSpec.newBuilder()
@@ -364,12 +365,9 @@ class JobsGrpcTest {
     long before = jobCount();
 
     StatusRuntimeException failure =
-        catchThrowableOfType(StatusRuntimeException.class, () -> submit(design));
+        catchThrowableOfType(StatusRuntimeException.class, () -> submit(evaluation));
 
-    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-    assertThat(StatusDetails.reason(failure)).isEqualTo("NOT_IMPLEMENTED");
-    assertThat(StatusDetails.preconditions(failure).getFirst().getSubject())
-        .isEqualTo("KIND_AGENT_EVALUATION");
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(jobCount()).isEqualTo(before);
   }
 
