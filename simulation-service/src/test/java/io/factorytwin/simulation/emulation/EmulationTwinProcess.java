@@ -40,14 +40,14 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A real twin-service on PostgreSQL for the plant emulation tests: the PostgreSQL build of the jar
- * (twin-service/target/quarkus-app-postgresql) on a database of its own, with the reference hall
+ * (twin-service/target/postgresql-app) on a database of its own, with the reference hall
  * published as twin {@value #TWIN_ID}: 8 rows of 16 GB200 NVL72 racks, each row on 3 CDUs of 1,350
  * kW, 128 racks and 24 CDUs in all, and dry coolers. simulation-service gets its address and a
  * reader and a telemetry-writer token. The tests get the port, the working directory, the database
  * and the process id, so that they can stop the process and start it again on the same port.
  *
  * <p>Build the jar first: {@code ./mvnw package -DskipTests -Ppostgresql
- * -Dquarkus.package.output-directory=quarkus-app-postgresql -pl twin-service}.
+ * -Dquarkus.package.output-directory=postgresql-app -pl twin-service}.
  */
 public class EmulationTwinProcess implements QuarkusTestResourceLifecycleManager {
 
@@ -56,7 +56,7 @@ public class EmulationTwinProcess implements QuarkusTestResourceLifecycleManager
   static final int ROWS = 8;
 
   static final Path JAR =
-      Path.of("..", "twin-service", "target", "quarkus-app-postgresql", "quarkus-run.jar");
+      Path.of("..", "twin-service", "target", "postgresql-app", "quarkus-run.jar");
 
   private Path work;
   private String database;
