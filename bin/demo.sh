@@ -222,7 +222,7 @@ demo_evaluate() {
 # The closed loop: guardrails and an autonomous agent in control-service, the plant emulated by
 # simulation-service in facility time, and the trained policy run by `factoryctl agent run` as an
 # external agent would run it.
-demo_closed_loop() {
+demo_control_setup() {
   local points="$DEMO_TWIN/points/*.cdu-*"
   # The supply range is the trained policy's search range; the safe default is the twin's design
   # setpoint. NOTE: demo values chosen for the emulated hall, not taken from an equipment spec.
@@ -234,6 +234,10 @@ demo_closed_loop() {
       --scope "$points.liquid-temperature-sp.secondary-supply" --scope "$points.pump-speed-sp" \
       --enabled --lease-seconds 30 >/dev/null || return 1
   "$CTL" dev token --subject "$DEMO_AGENT" --role agent >"$DEMO_STATE/agent.jwt" || return 1
+}
+
+demo_closed_loop() {
+  demo_control_setup || return 1
 
   DEMO_EMULATION=$("$CTL" sim emulate --twin "$DEMO_TWIN" --workload "$DEMO_AGENT_WORKLOAD" \
     --weather "$DEMO_AGENT_WEATHER" \

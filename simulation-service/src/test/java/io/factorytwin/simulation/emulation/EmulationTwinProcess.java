@@ -40,11 +40,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A real twin-service on PostgreSQL for the plant emulation tests: the PostgreSQL build of the jar
- * (twin-service/target/postgresql-app) on a database of its own, with the reference hall
- * published as twin {@value #TWIN_ID}: 8 rows of 16 GB200 NVL72 racks, each row on 3 CDUs of 1,350
- * kW, 128 racks and 24 CDUs in all, and dry coolers. simulation-service gets its address and a
- * reader and a telemetry-writer token. The tests get the port, the working directory, the database
- * and the process id, so that they can stop the process and start it again on the same port.
+ * (twin-service/target/postgresql-app) on a database of its own, with the reference hall published
+ * as twin {@value #TWIN_ID}: 8 rows of 16 GB200 NVL72 racks, each row on 3 CDUs of 1,350 kW, 128
+ * racks and 24 CDUs in all, and dry coolers. simulation-service gets its address and a reader and a
+ * telemetry-writer token. The tests get the port, the working directory, the database and the
+ * process id, so that they can stop the process and start it again on the same port.
  *
  * <p>Build the jar first: {@code ./mvnw package -DskipTests -Ppostgresql
  * -Dquarkus.package.output-directory=postgresql-app -pl twin-service}.
