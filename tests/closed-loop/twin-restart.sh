@@ -44,7 +44,9 @@ fail() {
 }
 
 applied_count() {
-  grep -c '"outcome":"APPLIED"' "$LOG" 2>/dev/null || true
+  local count
+  count=$(grep -c '"outcome":"APPLIED"' "$LOG" 2>/dev/null) || true
+  echo "${count:-0}"
 }
 
 # Waits up to $2 seconds until the agent log holds at least $1 APPLIED proposals.
@@ -88,7 +90,7 @@ sleep 2
 point="$DEMO_TWIN/points/hall-1.row-01.cdu-1.liquid-temperature-sp.secondary-supply"
 set +e
 FACTORYTWIN_AGENT_TOKEN="$(cat "$DEMO_STATE/agent.jwt")" "$CTL" control propose "$point" 38 \
-  --unit C --rationale "twin-restart check" >"$DEMO_OUT/propose.out" 2>"$DEMO_OUT/propose.err"
+  --unit C --heartbeat --rationale "twin-restart check" >"$DEMO_OUT/propose.out" 2>"$DEMO_OUT/propose.err"
 code=$?
 set -e
 grep -q UNAVAILABLE "$DEMO_OUT/propose.err" ||
