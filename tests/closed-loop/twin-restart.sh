@@ -108,7 +108,13 @@ wait_applied $((before + 96)) 240 ||
 [ "$(simulated_time)" != "$stalled" ] || fail "the emulated plant's facility clock did not move on"
 echo "after the restart: $(($(applied_count) - before)) more proposals APPLIED"
 
-"$CTL" sim cancel "$emulation" >/dev/null
+# The job's etag changes with every progress report, so a cancel can meet a newer version
+# (ABORTED); it reads the etag again on each try.
+for attempt in 1 2 3 4 5; do
+  "$CTL" sim cancel "$emulation" >/dev/null 2>"$DEMO_OUT/cancel.err" && break
+  [ "$attempt" -lt 5 ] || fail "cannot cancel $emulation: $(cat "$DEMO_OUT/cancel.err")"
+  sleep 0.5
+done
 kill -TERM "$DEMO_AGENT_PID"
 wait "$DEMO_AGENT_PID" || true
 DEMO_AGENT_PID=""
