@@ -172,7 +172,7 @@ public final class ReportCommand implements Callable<Integer> {
       charts.add(barChart(barCharts[c], "alternatives", labels, List.of(barCharts[c][2]), bars[c]));
     }
     List<Series> pue =
-        series(comparison, "name = \"pue\"", null, SeriesAggregation.SERIES_AGGREGATION_MEAN);
+        series(comparison, "pue", "", null, SeriesAggregation.SERIES_AGGREGATION_MEAN);
     charts.add(
         lineChart(
             "pue-year",
@@ -183,11 +183,7 @@ public final class ReportCommand implements Callable<Integer> {
             "alternative",
             null));
     List<Series> tokens =
-        series(
-            comparison,
-            "name = \"tokens_per_watt\"",
-            null,
-            SeriesAggregation.SERIES_AGGREGATION_MEAN);
+        series(comparison, "tokens_per_watt", "", null, SeriesAggregation.SERIES_AGGREGATION_MEAN);
     charts.add(
         lineChart(
             "tokens-per-watt-year",
@@ -250,11 +246,12 @@ public final class ReportCommand implements Callable<Integer> {
             baselineKwh));
     String firstSeed =
         e.getEpisodesCount() > 0 ? Long.toUnsignedString(e.getEpisodes(0).getSeed()) : null;
-    String seedFilter = firstSeed == null ? "" : " AND labels.seed = \"" + firstSeed + "\"";
+    String seedTerm = firstSeed == null ? "" : " AND labels.seed = \"" + firstSeed + "\"";
     List<Series> gpu =
         series(
             evaluation,
-            "name = \"max_gpu_temperature_c\"" + seedFilter,
+            "max_gpu_temperature_c",
+            seedTerm,
             result,
             SeriesAggregation.SERIES_AGGREGATION_MAX);
     charts.add(
@@ -269,7 +266,8 @@ public final class ReportCommand implements Callable<Integer> {
     List<Series> setpoint =
         series(
             evaluation,
-            "name = \"tcs_supply_temperature_setpoint_c\"" + seedFilter,
+            "tcs_supply_temperature_setpoint_c",
+            seedTerm,
             result,
             SeriesAggregation.SERIES_AGGREGATION_MEAN);
     charts.add(
@@ -284,7 +282,7 @@ public final class ReportCommand implements Callable<Integer> {
     return section.build();
   }
 
-  /** Why a saving lies outside the published band, from the figures themselves. */
+  /** Explains, from the figures themselves, why a saving lies outside the published band. */
   static String bandNote(AgentEvaluationResult e) {
     double saving = e.getCoolingEnergySavingFraction();
     String[] components = {"chillers", "heat-rejection fans", "pumps", "CRAHs"};
@@ -359,7 +357,8 @@ public final class ReportCommand implements Callable<Integer> {
                 "°C",
                 series(
                     emulation,
-                    "name = \"max_gpu_temperature_c\"",
+                    "max_gpu_temperature_c",
+                    "",
                     result,
                     SeriesAggregation.SERIES_AGGREGATION_MAX),
                 null,
@@ -372,7 +371,8 @@ public final class ReportCommand implements Callable<Integer> {
                 "°C",
                 series(
                     emulation,
-                    "name = \"tcs_supply_temperature_setpoint_c\"",
+                    "tcs_supply_temperature_setpoint_c",
+                    "",
                     result,
                     SeriesAggregation.SERIES_AGGREGATION_MEAN),
                 null,
@@ -524,16 +524,18 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   /**
-   * Reads every series of a job that the filter selects, down-sampled to at most about {@link
-   * #CHART_POINTS} points each, using the stored resolution in the result's series list.
+   * Reads every series of a job with the name and the label terms, down-sampled to at most about
+   * {@link #CHART_POINTS} points each, using the stored resolution in the result's series list.
+   *
+   * @param labelTerms further AIP-160 terms, each starting with " AND ", or empty
    */
   private List<Series> series(
-      String job, String filter, JobResult result, SeriesAggregation aggregation) {
+      String job, String name, String labelTerms, JobResult result, SeriesAggregation aggregation) {
+    String filter = "name = \"" + name + "\"" + labelTerms;
     long resolutionNanos = 0;
     if (result != null) {
       for (SeriesInfo info : result.getSeriesList()) {
-        String wanted = filter.replaceAll(".*name = \"([^\"]+)\".*", "$1");
-        if (info.getName().equals(wanted) && info.getPointCount() > CHART_POINTS) {
+        if (info.getName().equals(name) && info.getPointCount() > CHART_POINTS) {
           long stored =
               info.getResolution().getSeconds() * 1_000_000_000L + info.getResolution().getNanos();
           long factor = (info.getPointCount() + CHART_POINTS - 1) / CHART_POINTS;
@@ -707,7 +709,7 @@ public final class ReportCommand implements Callable<Integer> {
         .build();
   }
 
-  /** The terminal's closing table: the figures a person looks for first. */
+  /** Formats the terminal's closing table: the figures a person looks for first. */
   static String terminalSummary(JsonObject summary) {
     StringBuilder out = new StringBuilder();
     if (summary.containsKey("alternatives")) {
