@@ -31,8 +31,10 @@ DEMO_EPISODE_START=2022-07-10T21:00:00Z
 DEMO_BUDGET=300
 # Closed loop, on the facility clock: simulated length, speed-up over wall time, telemetry
 # interval and the agent's decision interval. 400x with 10 s telemetry sends about 38,000 samples
-# a second, a fifth of what twin-service kept pace with (docs/benchmarks.md); a decision every
+# a second, a fifth of what twin-service kept pace with (docs/benchmarks.md). A decision every
 # 5 minutes is 48 proposals (24 CDUs, two setpoints each) every 0.75 s of wall time.
+# NOTE: the policy was trained acting every second; at 5 minutes the closed loop let GPUs run
+# over their limit for 69 minutes of a simulated day (docs/benchmarks.md).
 DEMO_LOOP_DURATION=1d
 DEMO_LOOP_SPEEDUP=400
 DEMO_LOOP_TELEMETRY=10s

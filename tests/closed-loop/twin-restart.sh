@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Kills twin-service in the middle of a closed loop and checks that the loop recovers:
-#  1. while twin-service is down, control-service answers a proposal with UNAVAILABLE;
+#  1. while twin-service is down, control-service rejects a proposal with UNAVAILABLE;
 #  2. after twin-service restarts, the agent's proposals are applied again and the emulated
 #     plant's facility clock moves on;
 #  3. no acknowledged action is lost: every proposal the agent's log records as APPLIED is an
@@ -49,7 +49,7 @@ applied_count() {
   echo "${count:-0}"
 }
 
-# Waits up to $2 seconds until the agent log holds at least $1 APPLIED proposals.
+# Waits up to $2 seconds until the agent log contains at least $1 APPLIED proposals.
 wait_applied() {
   local want=$1 deadline=$((SECONDS + $2))
   while [ "$(applied_count)" -lt "$want" ]; do

@@ -18,7 +18,9 @@
   function fmt(v) {
     var a = Math.abs(v);
     if (a !== 0 && (a >= 1e5 || a < 1e-2)) return v.toExponential(2);
-    return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(3);
+    if (a >= 100) return v.toFixed(0);
+    if (a >= 10) return v.toFixed(1);
+    return v.toFixed(3);
   }
 
   function fmtTime(ms, span) {

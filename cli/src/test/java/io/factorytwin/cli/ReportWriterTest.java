@@ -71,7 +71,7 @@ class ReportWriterTest {
   }
 
   @Test
-  void chartWithoutData_isLeftForTheBrowserCheckToFail() throws Exception {
+  void write_chartWithoutData() throws Exception {
     JsonArray charts =
         Json.createArrayBuilder()
             .add(
@@ -95,7 +95,7 @@ class ReportWriterTest {
   }
 
   @Test
-  void agentLogCheck_countsAppliedEntriesMissingFromControl() throws Exception {
+  void agentLogCheck_countsMissingApplied() throws Exception {
     Path log = Files.createTempFile("agent", ".jsonl");
     Files.writeString(
         log,

@@ -473,8 +473,8 @@ public final class DesignEvaluation {
     double[] dayTokensPerWatt = new double[days];
     for (int d = 0; d < days; d++) {
       dayPue[d] = dayIt[d] > 0 ? dayFacility[d] / dayIt[d] : 0;
-      // dayFacility is the day's mean power in W, so the day's energy is that times 86,400 s
-      // (the last day may be short; its mean is over 24 h, so the ratio stays consistent).
+      // dayFacility is the day's mean power in W, so the day's energy is that times 86,400 s.
+      // A short last day is still divided by 24 h, so its energy stays consistent with tokens.
       dayTokensPerWatt[d] = dayFacility[d] > 0 ? dayTokens[d] / (dayFacility[d] * 86_400.0) : 0;
     }
     List<Series> series = new ArrayList<>();

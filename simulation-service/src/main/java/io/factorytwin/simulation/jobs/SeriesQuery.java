@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * down-sample into buckets, and page by points.
  *
  * <p>Buckets start at each series' first stored point, so a bucket of a one-hour series and one of
- * a one-second series line up when both series start at the same instant. A bucket holds the stored
- * points whose time lies in it, after the range cut; empty buckets are left out.
+ * a one-second series line up when both series start at the same instant. A bucket contains the
+ * stored points whose time lies in it, after the range cut; empty buckets are left out.
  *
  * <p>The page token carries the position (series index in the filtered list and point offset in its
  * down-sampled values) and a fingerprint of the other request fields, so a token used with a
