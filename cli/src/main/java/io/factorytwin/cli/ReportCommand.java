@@ -288,6 +288,25 @@ public final class ReportCommand implements Callable<Integer> {
     String[] components = {"chillers", "heat-rejection fans", "pumps", "CRAHs"};
     double[] saved = components(e.getCoolingEnergySaving());
     double total = e.getBaseline().getCoolingEnergy().getTotalKwh();
+    if (saving <= 0) {
+      int grown = 0;
+      for (int c = 1; c < saved.length; c++) {
+        if (saved[c] < saved[grown]) {
+          grown = c;
+        }
+      }
+      return String.format(
+          Locale.ROOT,
+          "The agent used %.1f %% more cooling energy than the baseline, most of it in %s"
+              + " (%.1f kWh more). The baseline runs at the highest fixed setpoint that stayed"
+              + " safe on the training episodes, trims pump speed with its own controller, and"
+              + " gets the same facility supply reset. A policy that lowers its setpoint with"
+              + " load to stay safe at the peak runs colder than that setpoint, and its pump"
+              + " schedule cannot trim speed as closely as a controller on the measured rise.",
+          -saving * 100,
+          components[grown],
+          -saved[grown]);
+    }
     int largest = 0;
     for (int c = 1; c < saved.length; c++) {
       if (saved[c] > saved[largest]) {

@@ -212,6 +212,14 @@ final class SimAgentCommands {
     String searchSeed;
 
     @Option(
+        names = "--episode-window",
+        description =
+            "Span after --start over which the episodes are spread evenly, at whole hours,"
+                + " such as 24h (from the episode duration to 31 days); default: every episode"
+                + " starts at --start.")
+    String episodeWindow;
+
+    @Option(
         names = "--policy",
         required = true,
         description =
@@ -240,6 +248,9 @@ final class SimAgentCommands {
       }
       if (searchSeed != null) {
         training.setSearchSeed(seed(spec, "--search-seed", searchSeed));
+      }
+      if (episodeWindow != null) {
+        training.setEpisodeWindow(SimSubmitCommands.parseDuration(spec, episodeWindow));
       }
       Job built = Job.newBuilder().setAgentTraining(training).build();
       return SimCommand.submit(

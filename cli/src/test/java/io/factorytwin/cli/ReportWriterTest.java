@@ -95,6 +95,17 @@ class ReportWriterTest {
   }
 
   @Test
+  void bandNote_namesTheComponentThatGrew() {
+    AgentEvaluationResult worse = evaluation(-0.038, 0, -21.0, -12.8);
+
+    String note = ReportCommand.bandNote(worse);
+
+    assertThat(note).contains("3.8 % more cooling energy");
+    assertThat(note).contains("heat-rejection fans (21.0 kWh more)");
+    assertThat(note).doesNotContain("of the saving");
+  }
+
+  @Test
   void agentLogCheck_countsMissingApplied() throws Exception {
     Path log = Files.createTempFile("agent", ".jsonl");
     Files.writeString(

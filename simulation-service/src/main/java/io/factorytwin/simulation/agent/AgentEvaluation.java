@@ -68,14 +68,22 @@ public final class AgentEvaluation {
             afterEachEpisode);
     double[] parameters = policy.vector();
     List<Episodes.Request> requests = new ArrayList<>();
-    for (long seed : heldOutSeeds) {
-      requests.add(new Episodes.Request(() -> new FeedForwardPolicy(parameters), seed));
+    int n = heldOutSeeds.length;
+    for (int i = 0; i < n; i++) {
+      requests.add(
+          new Episodes.Request(
+              () -> new FeedForwardPolicy(parameters),
+              heldOutSeeds[i],
+              heldOut.startOffsetSeconds(i, n)));
     }
-    for (long seed : heldOutSeeds) {
-      requests.add(new Episodes.Request(() -> BaselineSearch.baseline(baseline.setpointC()), seed));
+    for (int i = 0; i < n; i++) {
+      requests.add(
+          new Episodes.Request(
+              () -> BaselineSearch.baseline(baseline.setpointC()),
+              heldOutSeeds[i],
+              heldOut.startOffsetSeconds(i, n)));
     }
     List<TransientRun> runs = heldOut.runAll(requests, executor, afterEachEpisode);
-    int n = heldOutSeeds.length;
     return new Outcome(baseline, runs.subList(0, n), runs.subList(n, 2 * n));
   }
 

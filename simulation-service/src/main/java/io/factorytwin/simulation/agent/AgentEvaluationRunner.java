@@ -110,8 +110,13 @@ public class AgentEvaluationRunner implements JobRunner {
     AgentScenarios.Built heldOut;
     try {
       trainingEpisodes =
-          scenarios.build("agent_evaluation.scenario", training.getScenario(), false);
-      heldOut = scenarios.build("agent_evaluation.scenario", scenario, true);
+          scenarios.build(
+              "agent_evaluation.scenario",
+              training.getScenario(),
+              false,
+              training.getEpisodeWindow());
+      heldOut =
+          scenarios.build("agent_evaluation.scenario", scenario, true, training.getEpisodeWindow());
     } catch (IllegalArgumentException e) {
       return JobOutcome.failed("INVALID_FIELD", e.getMessage(), "agent_evaluation.scenario");
     }

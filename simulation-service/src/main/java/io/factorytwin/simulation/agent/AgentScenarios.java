@@ -64,14 +64,22 @@ public class AgentScenarios {
     return merged.build();
   }
 
+  /** Builds episodes that all start at the scenario's start. */
+  public Built build(String field, TransientScenario scenario, boolean withSeries) {
+    return build(field, scenario, withSeries, Duration.getDefaultInstance());
+  }
+
   /**
    * Builds the episodes.
    *
    * @param field request path of the scenario, such as {@code agent_training.scenario}, for error
    *     messages
+   * @param window span over which the episodes are spread; zero or shorter than the duration
+   *     spreads nothing
    * @throws IllegalArgumentException when the model cannot be simulated, such as a rack on no CDU
    */
-  public Built build(String field, TransientScenario scenario, boolean withSeries) {
+  public Built build(
+      String field, TransientScenario scenario, boolean withSeries, Duration window) {
     TransientEngine.Steps steps = steps(scenario.getTimeSteps());
     double duration = seconds(scenario.getDuration());
     duration =
@@ -91,7 +99,8 @@ public class AgentScenarios {
             ? Instant.ofEpochSecond(
                 scenario.getStartTime().getSeconds(), scenario.getStartTime().getNanos())
             : null;
-    int hours = (int) Math.ceil(duration / 3600.0) + 1;
+    double windowSeconds = Math.max(duration, seconds(window));
+    int hours = (int) Math.ceil(windowSeconds / 3600.0) + 1;
     TransientEngine.Weather weather;
     if (!weatherName.isEmpty()) {
       int year = start == null ? 2022 : ZonedDateTime.ofInstant(start, ZoneOffset.UTC).getYear();
@@ -124,7 +133,10 @@ public class AgentScenarios {
     }
     String model = modelName(scenario);
     return new Built(
-        new Episodes(hall, trace, loadStart, weather, duration, options), start, model, warnings);
+        new Episodes(hall, trace, loadStart, weather, duration, options, windowSeconds),
+        start,
+        model,
+        warnings);
   }
 
   static TransientEngine.Steps steps(TimeSteps steps) {

@@ -57,7 +57,9 @@ public class AgentTrainingRunner implements JobRunner {
     AgentTrainingSpec spec = context.job().getAgentTraining();
     AgentScenarios.Built built;
     try {
-      built = scenarios.build("agent_training.scenario", spec.getScenario(), false);
+      built =
+          scenarios.build(
+              "agent_training.scenario", spec.getScenario(), false, spec.getEpisodeWindow());
     } catch (IllegalArgumentException e) {
       return JobOutcome.failed("INVALID_FIELD", e.getMessage(), "agent_training.scenario");
     }

@@ -74,8 +74,10 @@ public final class BaselineSearch {
   private static boolean safe(
       Episodes episodes, long[] seeds, double setpointC, ExecutorService executor, Runnable after) {
     List<Episodes.Request> requests = new ArrayList<>(seeds.length);
-    for (long seed : seeds) {
-      requests.add(new Episodes.Request(() -> baseline(setpointC), seed));
+    for (int i = 0; i < seeds.length; i++) {
+      requests.add(
+          new Episodes.Request(
+              () -> baseline(setpointC), seeds[i], episodes.startOffsetSeconds(i, seeds.length)));
     }
     for (TransientRun run : episodes.runAll(requests, executor, after)) {
       if (run.gpuOverLimitMinutes() > 0) {

@@ -24,9 +24,14 @@ import java.util.function.Supplier;
  * @param hall the hall
  * @param trace hourly utilization trace
  * @param loadStartSeconds start on the load generator's clock (seconds from the start of the year)
- * @param weather hourly weather from the episode start
+ *     <p>Episodes may start later than the scenario's start, anywhere in a window of whole hours,
+ *     so that a search sees the trace's hours across a day and not only one. {@link
+ *     #startOffsetSeconds(int, int)} spreads the episodes of a seed list evenly over the window.
+ * @param weather hourly weather from the scenario's start, covering the window and one more hour
  * @param durationSeconds length of one episode, a whole multiple of the loop step
  * @param options engine steps and series resolution
+ * @param windowSeconds span from the scenario's start in which every episode starts and ends; at
+ *     least the duration
  */
 public record Episodes(
     Hall hall,
@@ -34,18 +39,90 @@ public record Episodes(
     double loadStartSeconds,
     TransientEngine.Weather weather,
     double durationSeconds,
-    TransientEngine.Options options) {
+    TransientEngine.Options options,
+    double windowSeconds) {
 
-  /** One episode to run: a fresh policy instance and the seed of the load swings. */
-  public record Request(Supplier<CoolingPolicy> policy, long seed) {}
+  private static final double SECONDS_PER_HOUR = 3600.0;
 
-  /** Runs one episode on the calling thread. */
+  public Episodes {
+    if (!(windowSeconds >= durationSeconds)) {
+      throw new IllegalArgumentException(
+          "episode window of "
+              + windowSeconds
+              + " s is shorter than the episode duration of "
+              + durationSeconds
+              + " s");
+    }
+  }
+
+  /** Episodes that all start at the scenario's start. */
+  public Episodes(
+      Hall hall,
+      WorkloadTrace trace,
+      double loadStartSeconds,
+      TransientEngine.Weather weather,
+      double durationSeconds,
+      TransientEngine.Options options) {
+    this(hall, trace, loadStartSeconds, weather, durationSeconds, options, durationSeconds);
+  }
+
+  /**
+   * One episode to run: a fresh policy instance, the seed of the load swings and the episode's
+   * start after the scenario's start, in seconds and a whole number of hours.
+   */
+  public record Request(Supplier<CoolingPolicy> policy, long seed, double startOffsetSeconds) {}
+
+  /**
+   * Returns the start offset of the episode of the {@code index}-th of {@code count} seeds: the
+   * whole hour nearest to {@code index · (window − duration) / (count − 1)}, rounded down where
+   * rounding would end the episode past the window. A single seed, or a window no longer than the
+   * duration, starts at offset 0.
+   */
+  public double startOffsetSeconds(int index, int count) {
+    if (index < 0 || index >= count) {
+      throw new IllegalArgumentException("seed index " + index + " outside 0.." + (count - 1));
+    }
+    double slack = windowSeconds - durationSeconds;
+    if (count == 1 || slack < SECONDS_PER_HOUR) {
+      return 0.0;
+    }
+    double lastStartHours = Math.floor(slack / SECONDS_PER_HOUR);
+    double hours = Math.round(index * lastStartHours / (count - 1));
+    return Math.min(hours, lastStartHours) * SECONDS_PER_HOUR;
+  }
+
+  /** Runs one episode, started at the scenario's start, on the calling thread. */
   public TransientRun run(CoolingPolicy policy, long seed) {
+    return run(policy, seed, 0.0);
+  }
+
+  /** Runs one episode on the calling thread, {@code startOffsetSeconds} after the start. */
+  public TransientRun run(CoolingPolicy policy, long seed, double startOffsetSeconds) {
+    int firstHour = (int) Math.round(startOffsetSeconds / SECONDS_PER_HOUR);
+    if (firstHour * SECONDS_PER_HOUR != startOffsetSeconds
+        || startOffsetSeconds + durationSeconds > windowSeconds) {
+      throw new IllegalArgumentException(
+          "episode start offset "
+              + startOffsetSeconds
+              + " s is not a whole hour inside the window of "
+              + windowSeconds
+              + " s");
+    }
     TransientLoadGenerator load =
         new TransientLoadGenerator(
             trace, hall.rackCount(), 1, seed, TransientLoadGenerator.Shape.defaults());
+    TransientEngine.Weather episodeWeather =
+        firstHour == 0
+            ? weather
+            : weather.slice(firstHour, (int) Math.ceil(durationSeconds / SECONDS_PER_HOUR) + 1);
     return new TransientEngine(
-            hall, load, loadStartSeconds, weather, policy, durationSeconds, options)
+            hall,
+            load,
+            loadStartSeconds + startOffsetSeconds,
+            episodeWeather,
+            policy,
+            durationSeconds,
+            options)
         .run(null);
   }
 
@@ -61,14 +138,16 @@ public record Episodes(
     List<TransientRun> runs = new ArrayList<>(requests.size());
     if (executor == null) {
       for (Request request : requests) {
-        runs.add(run(request.policy().get(), request.seed()));
+        runs.add(run(request.policy().get(), request.seed(), request.startOffsetSeconds()));
         afterEach.run();
       }
       return runs;
     }
     List<Future<TransientRun>> futures = new ArrayList<>(requests.size());
     for (Request request : requests) {
-      futures.add(executor.submit(() -> run(request.policy().get(), request.seed())));
+      futures.add(
+          executor.submit(
+              () -> run(request.policy().get(), request.seed(), request.startOffsetSeconds())));
     }
     try {
       for (Future<TransientRun> future : futures) {

@@ -107,8 +107,12 @@ public final class PolicySearch {
       }
       List<Episodes.Request> requests = new ArrayList<>(count * seeds.length);
       for (double[] x : candidates) {
-        for (long seed : seeds) {
-          requests.add(new Episodes.Request(() -> new FeedForwardPolicy(x), seed));
+        for (int i = 0; i < seeds.length; i++) {
+          requests.add(
+              new Episodes.Request(
+                  () -> new FeedForwardPolicy(x),
+                  seeds[i],
+                  episodes.startOffsetSeconds(i, seeds.length)));
         }
       }
       long before = episodesRun;

@@ -195,6 +195,20 @@ final class JobSpecs {
       invalid(path + ".search_budget", "required: 1 to 100,000; got " + spec.getSearchBudget());
     }
     name(path + ".policy", spec.getPolicy(), POLICY, "policies/{policy}");
+    if (spec.hasEpisodeWindow()) {
+      duration(path + ".episode_window", spec.getEpisodeWindow(), 1000, 31 * MILLIS_PER_DAY);
+      double window = seconds(spec.getEpisodeWindow());
+      double episode = seconds(spec.getScenario().getDuration());
+      if (spec.getScenario().hasDuration() && window < episode) {
+        invalid(
+            path + ".episode_window",
+            "must be at least the episode duration of " + episode + " s; got " + window + " s");
+      }
+    }
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.getSeconds() + duration.getNanos() / 1e9;
   }
 
   private void agentEvaluation(String path, AgentEvaluationSpec spec) {

@@ -154,6 +154,21 @@ public final class TransientEngine {
       return new Weather(db, dp, p);
     }
 
+    /** Returns {@code hours} hours from hour {@code firstHour}, wrapping around the end. */
+    public Weather slice(int firstHour, int hours) {
+      int n = Math.max(1, hours);
+      double[] db = new double[n];
+      double[] dp = new double[n];
+      double[] p = new double[n];
+      for (int k = 0; k < n; k++) {
+        int row = Math.floorMod(firstHour + k, dryBulbC.length);
+        db[k] = dryBulbC[row];
+        dp[k] = dewPointC[row];
+        p[k] = pressurePa[row];
+      }
+      return new Weather(db, dp, p);
+    }
+
     int hourIndex(double runSeconds) {
       return (int) Math.floorMod((long) Math.floor(runSeconds / SECONDS_PER_HOUR), dryBulbC.length);
     }

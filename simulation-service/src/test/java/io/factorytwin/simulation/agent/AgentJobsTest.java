@@ -403,6 +403,48 @@ class AgentJobsTest {
   }
 
   @Test
+  void training_overADayWindow_isEvaluatedOverIt() throws InterruptedException {
+    AgentTrainingSpec spec =
+        trainingSpec("policies/day-window").toBuilder()
+            .setEpisodeWindow(Duration.newBuilder().setSeconds(86_400))
+            .build();
+    AgentTrainingResult trained =
+        succeeded(submit(Job.newBuilder().setAgentTraining(spec).build())).getAgentTraining();
+    assertThat(trained.getMetrics().getEpisodesRun()).isEqualTo(12);
+
+    JobResult evaluated =
+        succeeded(
+            submit(
+                Job.newBuilder()
+                    .setAgentEvaluation(
+                        AgentEvaluationSpec.newBuilder()
+                            .setPolicyVersion(trained.getPolicyVersion())
+                            .addSeeds(101)
+                            .addSeeds(102))
+                    .build()));
+    // Over a day the two held-out episodes start 23 h apart, at different trace levels.
+    var episodes = evaluated.getAgentEvaluation().getEpisodesList();
+    assertThat(episodes).hasSize(2);
+    assertThat(episodes.get(0).getAgent().getItEnergyKwh())
+        .isNotEqualTo(episodes.get(1).getAgent().getItEnergyKwh());
+  }
+
+  @Test
+  void training_windowShorterThanAnEpisode_isRejected() {
+    AgentTrainingSpec spec =
+        trainingSpec("policies/short-window").toBuilder()
+            .setEpisodeWindow(Duration.newBuilder().setSeconds(60))
+            .build();
+    StatusRuntimeException failure =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> submit(Job.newBuilder().setAgentTraining(spec).build()));
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(StatusDetails.fields(failure)).containsExactly("job.agent_training.episode_window");
+    assertThat(failure.getStatus().getDescription()).contains("at least the episode duration");
+  }
+
+  @Test
   void evaluation_withATrainingSeed_isRejected() throws InterruptedException {
     AgentTrainingResult trained = train("policies/overlap");
     StatusRuntimeException failure =

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>System properties: {@code bench.weather} (EPW file), {@code bench.workload}, {@code
  * bench.start-hour} (hour of the year, local standard time of the weather file), {@code
- * bench.hours} (episode length), {@code bench.budget}, {@code bench.training-seeds} and {@code
- * bench.held-out-seeds} (counts; training seeds are 1..n, held-out seeds 1001..1000+m), {@code
- * bench.threads}, and the checks {@code bench.min-saving} (fraction), {@code
+ * bench.hours} (episode length), {@code bench.window-hours} (span over which the episodes are
+ * spread; default the episode length), {@code bench.budget}, {@code bench.training-seeds} and
+ * {@code bench.held-out-seeds} (counts; training seeds are 1..n, held-out seeds 1001..1000+m),
+ * {@code bench.threads}, and the checks {@code bench.min-saving} (fraction), {@code
  * bench.min-tokens-per-watt-change} (fraction) and {@code bench.baseline-edge-k} (largest gap, in
  * K, between the baseline's hottest GPU and the limit).
  */
@@ -41,6 +42,8 @@ class AgentTrainingBenchmark {
         System.getProperty("bench.workload", "GoogleClusteData_CPU_Data_Hourly_1.csv");
     int startHour = Integer.getInteger("bench.start-hour", 4574);
     double hours = Double.parseDouble(System.getProperty("bench.hours", "1"));
+    double windowHours =
+        Double.parseDouble(System.getProperty("bench.window-hours", Double.toString(hours)));
     int budget = Integer.getInteger("bench.budget", 24);
     int trainingCount = Integer.getInteger("bench.training-seeds", 3);
     int heldOutCount = Integer.getInteger("bench.held-out-seeds", 3);
@@ -58,8 +61,9 @@ class AgentTrainingBenchmark {
     WeatherYear year = data.weather("weather", epw, 2022);
     WorkloadTrace trace = data.workload("workload", workload);
     double duration = hours * 3600;
+    double window = Math.max(duration, windowHours * 3600);
     TransientEngine.Weather weather =
-        TransientEngine.Weather.fromYear(year, startHour, (int) Math.ceil(hours) + 1);
+        TransientEngine.Weather.fromYear(year, startHour, (int) Math.ceil(window / 3600) + 1);
     // Training episodes keep one series bucket; evaluation episodes the job's default series.
     Episodes training =
         new Episodes(
@@ -68,7 +72,8 @@ class AgentTrainingBenchmark {
             startHour * 3600.0,
             weather,
             duration,
-            TransientEngine.Options.defaults(duration).withSeriesResolution(duration));
+            TransientEngine.Options.defaults(duration).withSeriesResolution(duration),
+            window);
     Episodes heldOut =
         new Episodes(
             hall,
@@ -76,7 +81,8 @@ class AgentTrainingBenchmark {
             startHour * 3600.0,
             weather,
             duration,
-            TransientEngine.Options.defaults(duration));
+            TransientEngine.Options.defaults(duration),
+            window);
     long[] trainingSeeds = new long[trainingCount];
     for (int i = 0; i < trainingCount; i++) {
       trainingSeeds[i] = i + 1;
@@ -112,8 +118,9 @@ class AgentTrainingBenchmark {
       CoolingEnergy saving = result.getCoolingEnergySaving();
       System.out.println("AGENT TRAINING BENCHMARK");
       System.out.printf(
-          "hall %d racks, %d CDUs; weather %s from hour %d, workload %s, episodes of %.2f h%n",
-          hall.rackCount(), hall.groups().size(), epw, startHour, workload, hours);
+          "hall %d racks, %d CDUs; weather %s from hour %d, workload %s, episodes of %.2f h"
+              + " spread over %.1f h%n",
+          hall.rackCount(), hall.groups().size(), epw, startHour, workload, hours, window / 3600);
       System.out.printf(
           "training: %d candidates, %d episodes, %.1f s wall on %d threads; best %s%n",
           trained.candidates(),
