@@ -23,6 +23,7 @@ import io.factorytwin.simulation.v1.JobResult;
 import io.factorytwin.simulation.v1.ModelSource;
 import io.factorytwin.simulation.v1.PlantEmulationResult;
 import io.factorytwin.simulation.v1.PlantEmulationSpec;
+import io.factorytwin.simulation.v1.Series;
 import io.factorytwin.support.error.DomainException;
 import io.factorytwin.support.error.FailedPreconditionException;
 import io.factorytwin.support.error.InvalidArgumentException;
@@ -64,8 +65,15 @@ public class PlantEmulationRunner implements JobRunner {
   /** Maximum emulation length the contract allows, used for an open-ended one, in s. */
   static final double MAX_DURATION_SECONDS = 365 * 86_400.0;
 
-  /** Bucket width of the engine's internal series, in s; the emulation stores no series. */
-  static final double SERIES_RESOLUTION_SECONDS = 3600.0;
+  /** Narrowest bucket of the stored series, in s: one point a minute of facility time. */
+  static final double MIN_SERIES_RESOLUTION_SECONDS = 60.0;
+
+  /**
+   * Most buckets per series. Up to a week at one a minute fits. A year-long emulation, and an
+   * open-ended one (sized for the year it may run), widens its buckets to about 53 minutes, which
+   * keeps its 11 series under a million doubles in memory.
+   */
+  static final int MAX_SERIES_BUCKETS = 10_000;
 
   private final InputDataSets inputs;
   private final ModelLoader models;
@@ -223,11 +231,7 @@ public class PlantEmulationRunner implements JobRunner {
     TransientEngine.Options options =
         TransientEngine.Options.defaults(duration)
             .withSteps(steps)
-            .withSeriesResolution(
-                Math.max(
-                    steps.loopSeconds(),
-                    Math.rint(SERIES_RESOLUTION_SECONDS / steps.loopSeconds())
-                        * steps.loopSeconds()))
+            .withSeriesResolution(seriesResolution(duration, steps.loopSeconds()))
             .withLoopHook(loop);
     TransientEngine engine =
         new TransientEngine(hall, load, loadStart, weather, policy, duration, options);
@@ -304,9 +308,50 @@ public class PlantEmulationRunner implements JobRunner {
         loop.changesFollowed());
     JobResult jobResult =
         JobResult.newBuilder().setPlantEmulation(result).addAllWarnings(warnings).build();
+    List<Series> series =
+        run == null
+            ? List.of()
+            : completeBuckets(
+                TransientRunner.series(run, start, policy.label(), spec.getSeed()), run);
     return loop.cancelled() || run == null
-        ? JobOutcome.cancelled(jobResult, List.of())
-        : JobOutcome.succeeded(jobResult, List.of());
+        ? JobOutcome.cancelled(jobResult, series)
+        : JobOutcome.succeeded(jobResult, series);
+  }
+
+  /**
+   * Returns the bucket width of the stored series, in s: at least a minute, wide enough for at most
+   * {@link #MAX_SERIES_BUCKETS} buckets over the duration, and a whole number of loop steps.
+   */
+  static double seriesResolution(double durationSeconds, double loopSeconds) {
+    double width = Math.max(MIN_SERIES_RESOLUTION_SECONDS, durationSeconds / MAX_SERIES_BUCKETS);
+    return Math.ceil(width / loopSeconds - 1e-9) * loopSeconds;
+  }
+
+  /**
+   * Cuts each series to the buckets the run covered completely and drops its labels, since an
+   * emulation stores one series per name. A cancelled or open-ended emulation ends before its
+   * buckets do, and a mean over a partly simulated bucket would be too low.
+   */
+  static List<Series> completeBuckets(List<Series> series, TransientRun run) {
+    List<Series> cut = new ArrayList<>(series.size());
+    for (int s = 0; s < series.size(); s++) {
+      double resolution = run.series().get(s).resolutionSeconds();
+      int keep =
+          (int)
+              Math.min(
+                  series.get(s).getValuesCount(),
+                  Math.floor(run.simulatedSeconds() / resolution + 1e-9));
+      Series full = series.get(s);
+      cut.add(
+          full.toBuilder()
+              .clearLabels()
+              .clearTimestamps()
+              .clearValues()
+              .addAllTimestamps(full.getTimestampsList().subList(0, keep))
+              .addAllValues(full.getValuesList().subList(0, keep))
+              .build());
+    }
+    return cut;
   }
 
   /**

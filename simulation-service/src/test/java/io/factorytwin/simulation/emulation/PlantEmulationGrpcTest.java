@@ -19,6 +19,7 @@ import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.JobResult;
 import io.factorytwin.simulation.v1.PlantEmulationResult;
 import io.factorytwin.simulation.v1.PlantEmulationSpec;
+import io.factorytwin.simulation.v1.SeriesInfo;
 import io.factorytwin.simulation.v1.SimulationServiceGrpc;
 import io.factorytwin.simulation.v1.SubmitJobRequest;
 import io.factorytwin.testing.GrpcClients;
@@ -131,9 +132,15 @@ class PlantEmulationGrpcTest {
   @Test
   @Order(3)
   void emulation_streamsTelemetry_followsSetpoint_keepsPace() throws Exception {
-    // 20x with 10 s samples: two samples a wall second, 128 racks and 24 CDUs.
+    // 20x with 10 s samples: two samples a wall second, 128 racks and 24 CDUs. The 6 h duration
+    // keeps the stored series at one point a minute; the test cancels long before it ends.
     Instant start = nextStart();
-    Job job = submit(spec(20, 10_000).setStartTime(timestamp(start)).build());
+    Job job =
+        submit(
+            spec(20, 10_000)
+                .setStartTime(timestamp(start))
+                .setDuration(Duration.newBuilder().setSeconds(6 * 3600))
+                .build());
     job =
         await(
             job.getName(),
@@ -211,6 +218,21 @@ class PlantEmulationGrpcTest {
     assertThat(emulation.getSetpointChangesFollowed()).isEqualTo(1);
     assertThat(emulation.getKpis().getItEnergyKwh()).isGreaterThan(0);
     assertThat(emulation.getKpis().getEnergyBalanceErrorFraction()).isLessThan(1e-3);
+
+    // One point per complete minute of facility time that ran, with no labels.
+    long minutes = emulation.getKpis().getSimulatedDuration().getSeconds() / 60;
+    SeriesInfo gpu =
+        result.getSeriesList().stream()
+            .filter(info -> info.getName().equals("max_gpu_temperature_c"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(gpu.getPointCount()).isEqualTo(minutes);
+    assertThat(gpu.getResolution().getSeconds()).isEqualTo(60);
+    assertThat(gpu.getLabelsMap()).isEmpty();
+    assertThat(millis(gpu.getStartTime())).isEqualTo(start.toEpochMilli());
+    assertThat(result.getSeriesList())
+        .extracting(SeriesInfo::getName)
+        .contains("tcs_supply_temperature_setpoint_c", "pump_speed", "it_power_kw");
   }
 
   @Test
