@@ -12,9 +12,13 @@ import io.factorytwin.common.v1.Site;
 import io.factorytwin.twin.v1.CoolantLoop;
 import io.factorytwin.twin.v1.DesignPart;
 import io.factorytwin.twin.v1.EdgeKind;
+import io.factorytwin.twin.v1.EdgeOrigin;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The graph of one twin revision, held in memory. It never changes after it is built: nodes, edges,
@@ -24,11 +28,19 @@ import java.util.Map;
  *
  * <p>Points are not stored one by one: node {@code n} owns the points {@code pointBase[n]} to
  * {@code pointBase[n + 1] - 1}, in the order of {@link PointCatalog#templates} for its class.
+ *
+ * <p>Observed edges (recorded with RecordObservedEdges) never enter the graph of a revision. {@link
+ * #withObservedEdges} makes a second, equally immutable graph that shares the nodes and points of
+ * the design graph and appends the observed edges after the design's. The live state stays bound to
+ * the design graph, which {@link #design()} returns from either.
  */
 public final class TwinGraph {
 
   /** Node id of the site node. */
   public static final String SITE_ID = "site";
+
+  /** An edge observed in the running facility, by node ids. */
+  public record ObservedEdge(EdgeKind kind, String source, String target, String observer) {}
 
   final String twinId;
   final String revisionId;
@@ -67,7 +79,17 @@ public final class TwinGraph {
 
   final int[] pointBase;
 
+  /** The design graph this one adds observed edges to; null when this is the design graph. */
+  private final TwinGraph design;
+
+  /** Edges numbered from here on are observed edges. */
+  private final int designEdgeCount;
+
+  /** Observer of each observed edge, indexed by edge number minus {@link #designEdgeCount}. */
+  private final String[] edgeObservers;
+
   TwinGraph(GraphBuilder.Parts b) {
+    this.design = null;
     this.twinId = b.twinId;
     this.revisionId = b.revisionId;
     this.designRevision = b.designRevision;
@@ -92,6 +114,8 @@ public final class TwinGraph {
     this.edgePaths = b.edgePaths;
     this.edgeLoops = b.edgeLoops;
     this.edgeConnections = b.edgeConnections;
+    this.designEdgeCount = edgeSources.length;
+    this.edgeObservers = new String[0];
     int nodes = nodeIds.length;
     int edges = edgeSources.length;
     this.outStart = new int[nodes + 1];
@@ -116,6 +140,100 @@ public final class TwinGraph {
     for (int n = 0; n < nodes; n++) {
       pointBase[n + 1] = pointBase[n] + PointCatalog.templates(classes[n]).size();
     }
+  }
+
+  /** Creates a design graph with observed edges appended; see {@link #withObservedEdges}. */
+  private TwinGraph(TwinGraph design, List<ObservedEdge> observed) {
+    this.design = design;
+    this.twinId = design.twinId;
+    this.revisionId = design.revisionId;
+    this.designRevision = design.designRevision;
+    this.site = design.site;
+    this.setpoints = design.setpoints;
+    this.nodeIds = design.nodeIds;
+    this.classes = design.classes;
+    this.parents = design.parents;
+    this.parts = design.parts;
+    this.displayNames = design.displayNames;
+    this.positions = design.positions;
+    this.orientations = design.orientations;
+    this.labels = design.labels;
+    this.nodeIndex = design.nodeIndex;
+    this.sortedNodes = design.sortedNodes;
+    this.partList = design.partList;
+    this.groups = design.groups;
+    this.groupMembers = design.groupMembers;
+    this.nodeGroups = design.nodeGroups;
+    this.pointBase = design.pointBase;
+
+    this.designEdgeCount = design.edgeSources.length;
+    int edges = designEdgeCount + observed.size();
+    this.edgeSources = Arrays.copyOf(design.edgeSources, edges);
+    this.edgeTargets = Arrays.copyOf(design.edgeTargets, edges);
+    this.edgeKinds = Arrays.copyOf(design.edgeKinds, edges);
+    this.edgePaths = Arrays.copyOf(design.edgePaths, edges);
+    this.edgeLoops = Arrays.copyOf(design.edgeLoops, edges);
+    this.edgeConnections = Arrays.copyOf(design.edgeConnections, edges);
+    this.edgeObservers = new String[observed.size()];
+    for (int i = 0; i < observed.size(); i++) {
+      ObservedEdge edge = observed.get(i);
+      int number = designEdgeCount + i;
+      edgeSources[number] = nodeIndex.get(edge.source());
+      edgeTargets[number] = nodeIndex.get(edge.target());
+      edgeKinds[number] = edge.kind();
+      edgePaths[number] = PowerPath.POWER_PATH_UNSPECIFIED;
+      edgeLoops[number] = CoolantLoop.COOLANT_LOOP_UNSPECIFIED;
+      edgeObservers[i] = edge.observer();
+    }
+
+    int nodes = nodeIds.length;
+    this.outStart = new int[nodes + 1];
+    this.inStart = new int[nodes + 1];
+    this.outEdges = new int[edges];
+    this.inEdges = new int[edges];
+    adjacency(edgeSources, outStart, outEdges);
+    adjacency(edgeTargets, inStart, inEdges);
+    Integer[] edgeOrder = new Integer[edges];
+    for (int i = 0; i < edges; i++) {
+      edgeOrder[i] = i;
+    }
+    Arrays.sort(edgeOrder, this::compareEdges);
+    this.sortedEdges = Arrays.stream(edgeOrder).mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * Returns this design graph with the observed edges added whose two nodes exist in it, skipping
+   * an observed edge when a design edge of the same kind already joins the same nodes. Returns the
+   * design graph itself when no observed edge applies.
+   */
+  public TwinGraph withObservedEdges(List<ObservedEdge> observed) {
+    TwinGraph base = design();
+    Set<String> designEdges = new HashSet<>();
+    for (int edge = 0; edge < base.designEdgeCount; edge++) {
+      designEdges.add(
+          base.edgeKinds[edge].getNumber()
+              + "\0"
+              + base.edgeSources[edge]
+              + "\0"
+              + base.edgeTargets[edge]);
+    }
+    List<ObservedEdge> applied = new ArrayList<>();
+    for (ObservedEdge edge : observed) {
+      Integer source = base.nodeIndex.get(edge.source());
+      Integer target = base.nodeIndex.get(edge.target());
+      if (source == null || target == null || source.equals(target)) {
+        continue;
+      }
+      if (designEdges.add(edge.kind().getNumber() + "\0" + source + "\0" + target)) {
+        applied.add(edge);
+      }
+    }
+    return applied.isEmpty() ? base : new TwinGraph(base, applied);
+  }
+
+  /** Returns the graph built from the design alone: this graph, unless it has observed edges. */
+  public TwinGraph design() {
+    return design == null ? this : design;
   }
 
   private static void adjacency(int[] ends, int[] start, int[] list) {
@@ -146,7 +264,45 @@ public final class TwinGraph {
     return order;
   }
 
-  /** Returns the design connection id of an edge, or empty for a CONTAINS edge. */
+  /**
+   * Returns the key that orders an edge in {@link #sortedEdges}: source id, target id, kind number
+   * and connection id. A page token keeps it, so a page boundary stays in place when observed edges
+   * are added in between.
+   */
+  public String edgeKey(int edge) {
+    return nodeIds[edgeSources[edge]]
+        + '\0'
+        + nodeIds[edgeTargets[edge]]
+        + '\0'
+        + edgeKinds[edge].getNumber()
+        + '\0'
+        + connectionId(edge);
+  }
+
+  /**
+   * Compares an edge with a key from {@link #edgeKey} in {@link #compareEdges} order.
+   *
+   * @throws IllegalArgumentException when the key does not have the four parts of an edge key
+   */
+  public int compareEdgeToKey(int edge, String key) {
+    String[] parts = key.split("\0", -1);
+    if (parts.length != 4) {
+      throw new IllegalArgumentException("not an edge key");
+    }
+    int order = nodeIds[edgeSources[edge]].compareTo(parts[0]);
+    if (order == 0) {
+      order = nodeIds[edgeTargets[edge]].compareTo(parts[1]);
+    }
+    if (order == 0) {
+      order = Integer.compare(edgeKinds[edge].getNumber(), Integer.parseInt(parts[2]));
+    }
+    if (order == 0) {
+      order = connectionId(edge).compareTo(parts[3]);
+    }
+    return order;
+  }
+
+  /** Returns the design connection id of an edge, or empty for CONTAINS and observed edges. */
   public String connectionId(int edge) {
     Connection connection = edgeConnections[edge];
     return connection == null ? "" : connection.getId();
@@ -277,9 +433,19 @@ public final class TwinGraph {
     return edgeLoops[edge];
   }
 
-  /** Returns the design connection of an edge, or null for a CONTAINS edge. */
+  /** Returns the design connection of an edge, or null for CONTAINS and observed edges. */
   public Connection edgeConnection(int edge) {
     return edgeConnections[edge];
+  }
+
+  /** Returns whether an edge comes from the design or was observed. */
+  public EdgeOrigin edgeOrigin(int edge) {
+    return edge < designEdgeCount ? EdgeOrigin.EDGE_ORIGIN_DESIGN : EdgeOrigin.EDGE_ORIGIN_OBSERVED;
+  }
+
+  /** Returns who recorded an observed edge first, or empty for a design edge. */
+  public String edgeObserver(int edge) {
+    return edge < designEdgeCount ? "" : edgeObservers[edge - designEdgeCount];
   }
 
   /** Number of edges leaving a node. */
