@@ -58,6 +58,9 @@ public final class BridgeCounters {
   /** Connections to the broker after the first. */
   public final AtomicLong reconnects = new AtomicLong();
 
+  /** Failed tries of the first connection to the broker, TLS handshake failures included. */
+  public final AtomicLong connectFailures = new AtomicLong();
+
   /** Returns the counters by name, for the health check and logs. */
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -78,6 +81,7 @@ public final class BridgeCounters {
     out.put("requests-unmapped", requestsUnmapped.get());
     out.put("heartbeats-published", heartbeatsPublished.get());
     out.put("reconnects", reconnects.get());
+    out.put("connect-failures", connectFailures.get());
     return out;
   }
 }

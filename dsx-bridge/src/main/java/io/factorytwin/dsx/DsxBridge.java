@@ -111,6 +111,8 @@ public final class DsxBridge implements AutoCloseable {
   private final Set<String> checkedRelations = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> dropLogCounts = new ConcurrentHashMap<>();
 
+  private volatile String lastConnectError = "";
+  private volatile MqttException lastConnectFailure;
   private volatile String heartbeatTopic;
   private volatile String echoTopic;
   private volatile String bmsHeartbeatKey;
@@ -147,6 +149,20 @@ public final class DsxBridge implements AutoCloseable {
   /** Returns whether the MQTT client is connected now. */
   public boolean connected() {
     return mqtt != null && mqtt.isConnected();
+  }
+
+  /**
+   * Returns why the last try of the first connection failed, with its causes, such as a broker
+   * certificate that the trust store does not accept. Empty before any try failed and once a
+   * connection succeeded.
+   */
+  public String lastConnectError() {
+    return lastConnectError;
+  }
+
+  /** Returns the exception of the last failed try of the first connection, if any. */
+  public Optional<MqttException> lastConnectFailure() {
+    return Optional.ofNullable(lastConnectFailure);
   }
 
   /** Returns the value topic for a twin setpoint point's requests, once the BMS has named it. */
@@ -205,20 +221,44 @@ public final class DsxBridge implements AutoCloseable {
     }
     try {
       mqtt.connect(options()).waitForCompletion(10_000);
+      lastConnectError = "";
     } catch (MqttException e) {
       Duration next = delay.multipliedBy(2);
       if (next.compareTo(config.maxReconnectDelay()) > 0) {
         next = config.maxReconnectDelay();
       }
+      counters.connectFailures.incrementAndGet();
+      lastConnectFailure = e;
+      lastConnectError = describe(e);
       LOG.warnf(
-          "cannot connect to %s (%s); next try in %d ms",
-          config.brokerUri(), e.getMessage(), delay.toMillis());
+          "cannot connect to %s: %s; next try in %d ms",
+          config.brokerUri(), lastConnectError, delay.toMillis());
       Duration following = next;
       scheduler.schedule(
           () -> connectFirstTime(following), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.error("cannot set up the MQTT connection", e);
     }
+  }
+
+  /**
+   * Describes a failed connection with its causes, because Paho's own message for a TLS failure is
+   * only "MqttException" and the cause names the certificate check that failed.
+   */
+  private static String describe(MqttException e) {
+    StringBuilder text = new StringBuilder(e.getMessage());
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      // A wrapping exception often repeats its cause's message; name each message once.
+      String message = cause.getMessage();
+      if (message != null && text.indexOf(message) >= 0) {
+        continue;
+      }
+      text.append(": ").append(cause.getClass().getSimpleName());
+      if (message != null) {
+        text.append(' ').append(message);
+      }
+    }
+    return text.toString();
   }
 
   private MqttConnectOptions options() throws Exception {
