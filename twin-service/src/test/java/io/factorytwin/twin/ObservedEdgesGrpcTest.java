@@ -167,6 +167,21 @@ class ObservedEdgesGrpcTest {
                 .build());
     assertThat(measuredFrom(twinId, SENSOR))
         .containsExactlyInAnyOrder(node(twinId, RACK_1), node(twinId, RACK_2));
+    List<String> measuring = new ArrayList<>();
+    for (Path path :
+        twin.reader
+            .traverse(
+                TraverseRequest.newBuilder()
+                    .setStartNode(node(twinId, RACK_2))
+                    .setDirection(TraverseDirection.TRAVERSE_DIRECTION_UP)
+                    .addEdgeKinds(EdgeKind.EDGE_KIND_MEASURES)
+                    .build())
+            .getPathsList()) {
+      measuring.addAll(path.getNodesList().subList(1, path.getNodesCount()));
+    }
+    assertThat(measuring)
+        .containsExactlyInAnyOrder(
+            node(twinId, SENSOR), node(twinId, "hall-1.row-01.rack-02-sensor-1"));
 
     List<Edge> observed = edges(twinId, "origin = EDGE_ORIGIN_OBSERVED", 50);
     assertThat(observed).containsExactlyElementsOf(recorded.getEdgesList());
@@ -177,6 +192,7 @@ class ObservedEdgesGrpcTest {
     // Small pages return the same edges as one large page: the token is a keyset.
     List<Edge> all = edges(twinId, "", 1000);
     assertThat(all).hasSize(design.size() + 1);
+    assertThat(all).extracting(Edge::getSource).isSorted();
     assertThat(edges(twinId, "", 7)).containsExactlyElementsOf(all);
   }
 

@@ -18,7 +18,10 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class ObservedEdgeStore {
 
-  /** The observed edges of a twin and the largest row id among them (0 when there are none). */
+  /**
+   * The observed edges of a twin and their number, which serves as their version: rows are never
+   * deleted, so the number grows with every stored edge, whatever order transactions commit in.
+   */
   public record Snapshot(List<ObservedEdge> edges, long version) {}
 
   private final DataSource dataSource;
@@ -58,7 +61,6 @@ public class ObservedEdgeStore {
   /** Returns every observed edge of a twin in the order they were stored. */
   public Snapshot all(String twinId) {
     List<ObservedEdge> edges = new ArrayList<>();
-    long version = 0;
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
@@ -67,7 +69,6 @@ public class ObservedEdgeStore {
       select.setString(1, twinId);
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {
-          version = Math.max(version, rs.getLong(1));
           EdgeKind kind = EdgeKind.forNumber(rs.getInt(2));
           if (kind == null) {
             throw new IllegalStateException(
@@ -79,15 +80,14 @@ public class ObservedEdgeStore {
     } catch (SQLException e) {
       throw new DatabaseException(e);
     }
-    return new Snapshot(List.copyOf(edges), version);
+    return new Snapshot(List.copyOf(edges), edges.size());
   }
 
-  /** Returns the largest row id of a twin's observed edges, or 0 when it has none. */
+  /** Returns the number of a twin's observed edges, their version in {@link Snapshot}. */
   public long version(String twinId) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT COALESCE(MAX(id), 0) FROM observed_edge WHERE twin_id = ?")) {
+            connection.prepareStatement("SELECT COUNT(*) FROM observed_edge WHERE twin_id = ?")) {
       select.setString(1, twinId);
       try (ResultSet rs = select.executeQuery()) {
         rs.next();

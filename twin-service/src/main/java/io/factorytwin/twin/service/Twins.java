@@ -36,7 +36,7 @@ public class Twins {
   /** A design graph with the observed edges of one version added. */
   private record ObservedView(TwinGraph design, long version, TwinGraph graph) {}
 
-  /** The version of a twin's observed edges and when it was read, in System.nanoTime. */
+  /** The number of a twin's observed edges and when it was read, in System.nanoTime. */
   private record ObservedVersion(long version, long readAt) {}
 
   private final TwinStore store;
@@ -218,9 +218,12 @@ public class Twins {
 
   /**
    * The graph of a revision (the active one when revisionId is null or empty) with the twin's
-   * observed edges added; see {@link TwinGraph#withObservedEdges}. The version of the observed
-   * edges is read from the database at most once per {@link #ACTIVE_REVISION_TTL_NANOS}, so edges
-   * recorded through another replica show within that time, and those recorded here at once.
+   * observed edges added; see {@link TwinGraph#withObservedEdges}. The number of observed edges is
+   * read from the database at most once per {@link #ACTIVE_REVISION_TTL_NANOS}, so edges recorded
+   * through another replica show within that time, and those recorded here at once.
+   *
+   * <p>NOTE: every change rereads all observed edges of the twin and rebuilds their adjacency, at
+   * O(k log k) for k edges, so a client that records many edges should send them in few calls.
    */
   public TwinGraph graphWithObservedEdges(String twinId, String revisionId) {
     TwinGraph design = graph(twinId, revisionId);
@@ -244,7 +247,7 @@ public class Twins {
   }
 
   /**
-   * Stores observed edges of a twin; the caller has checked them against the active revision.
+   * Stores observed edges of a twin. The caller has checked them against the active revision.
    *
    * @return the number of edges that were new
    */
