@@ -585,7 +585,8 @@ public final class DsxBridge implements AutoCloseable {
 
   /**
    * Records a meter's relation as an observed MEASURES edge. Returns false when twin-service
-   * rejects it (the node is no power meter, or it left the active revision), which is logged.
+   * rejects it (the node is no power meter, it left the active revision, or twin-service predates
+   * RecordObservedEdges), which is logged.
    *
    * @throws StatusRuntimeException when twin-service stays unavailable
    */
@@ -601,7 +602,8 @@ public final class DsxBridge implements AutoCloseable {
       Status.Code code = e.getStatus().getCode();
       if (code == Status.Code.INVALID_ARGUMENT
           || code == Status.Code.NOT_FOUND
-          || code == Status.Code.PERMISSION_DENIED) {
+          || code == Status.Code.PERMISSION_DENIED
+          || code == Status.Code.UNIMPLEMENTED) {
         LOG.warnf(
             "twin-service rejected the DSX relation %s as an observed edge: %s",
             relation, e.getStatus());
