@@ -19,7 +19,7 @@ import java.util.Set;
  * @param persistenceDir where Paho keeps QoS 1 messages not yet acknowledged by the broker
  * @param twin the twin, {@code twins/{twin}}
  * @param twinAddress twin-service host:port
- * @param ingestTokenFile JWT with the role telemetry-writer, for Ingest
+ * @param ingestTokenFile JWT with the role telemetry-writer, for Ingest and RecordObservedEdges
  * @param controlAddress control-service host:port
  * @param readerTokenFile JWT with the role reader, for the twin's graph and points and for
  *     control-service's WatchActions

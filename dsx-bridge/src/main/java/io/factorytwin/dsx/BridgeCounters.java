@@ -37,8 +37,11 @@ public final class BridgeCounters {
   /** Values the twin rejected (stale, out of order, duplicate, out of range). */
   public final AtomicLong twinRejected = new AtomicLong();
 
-  /** DSX relations (servesId) that the twin's graph does not have. */
+  /** DSX relations (servesId) that the twin's graph lacks and the bridge could not record. */
   public final AtomicLong missingRelations = new AtomicLong();
+
+  /** DSX power meter relations (servesId) recorded in the twin as observed MEASURES edges. */
+  public final AtomicLong relationsRecorded = new AtomicLong();
 
   /** Setpoint requests handed to the MQTT client. */
   public final AtomicLong requestsPublished = new AtomicLong();
@@ -55,6 +58,9 @@ public final class BridgeCounters {
   /** Connections to the broker after the first. */
   public final AtomicLong reconnects = new AtomicLong();
 
+  /** Failed tries of the first connection to the broker, TLS handshake failures included. */
+  public final AtomicLong connectFailures = new AtomicLong();
+
   /** Returns the counters by name, for the health check and logs. */
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -69,11 +75,13 @@ public final class BridgeCounters {
     out.put("unit-mismatch", unitMismatch.get());
     out.put("twin-rejected", twinRejected.get());
     out.put("missing-relations", missingRelations.get());
+    out.put("relations-recorded", relationsRecorded.get());
     out.put("requests-published", requestsPublished.get());
     out.put("requests-acknowledged", requestsAcknowledged.get());
     out.put("requests-unmapped", requestsUnmapped.get());
     out.put("heartbeats-published", heartbeatsPublished.get());
     out.put("reconnects", reconnects.get());
+    out.put("connect-failures", connectFailures.get());
     return out;
   }
 }

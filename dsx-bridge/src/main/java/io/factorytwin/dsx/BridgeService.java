@@ -134,6 +134,9 @@ public class BridgeService implements HealthCheck {
     }
     bridge.counters().snapshot().forEach(response::withData);
     response.withData("missing-relations", String.join("; ", bridge.missingRelations()));
+    if (!bridge.lastConnectError().isEmpty()) {
+      response.withData("last-connect-error", bridge.lastConnectError());
+    }
     return response.status(bridge.connected()).build();
   }
 }

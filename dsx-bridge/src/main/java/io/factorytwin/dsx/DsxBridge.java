@@ -5,6 +5,7 @@ import io.factorytwin.dsx.DsxPayloads.Metadata;
 import io.factorytwin.dsx.DsxPayloads.Value;
 import io.factorytwin.twin.v1.Point;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.InputStream;
@@ -40,9 +41,10 @@ import org.jboss.logging.Logger;
 /**
  * The DSX Exchange bridge. Inbound, it subscribes to the BMS metadata and value topics, matches
  * each point's metadata to a twin sensor point and feeds good-quality values to twin-service's
- * Ingest. Outbound, it publishes every setpoint that control-service wrote for an agent as the
- * integration's request on the topic derived from the point's BMS metadata, and publishes the
- * integration's heartbeat at the configured cadence.
+ * Ingest. A power meter's servesId relation that the twin's graph lacks becomes an observed
+ * MEASURES edge there (RecordObservedEdges). Outbound, it publishes every setpoint that
+ * control-service wrote for an agent as the integration's request on the topic derived from the
+ * point's BMS metadata, and publishes the integration's heartbeat at the configured cadence.
  *
  * <p>MQTT: version 3.1.1, QoS 1, a persistent session ({@code cleanSession=false}) and Paho's file
  * persistence, so messages the broker has not acknowledged survive a restart of either side.
@@ -61,6 +63,7 @@ public final class DsxBridge implements AutoCloseable {
 
   private static final String ECHO_TYPE = "HeartbeatEchoIntegration";
   private static final String BMS_HEARTBEAT_TYPE = "HeartbeatTimestampBms";
+  private static final String POWER_METER_TYPE = "PowerMeter";
   private static final int QOS = 1;
 
   /** Log lines per kind of dropped message before only every 1000th is logged. */
@@ -108,6 +111,8 @@ public final class DsxBridge implements AutoCloseable {
   private final Set<String> checkedRelations = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> dropLogCounts = new ConcurrentHashMap<>();
 
+  private volatile String lastConnectError = "";
+  private volatile MqttException lastConnectFailure;
   private volatile String heartbeatTopic;
   private volatile String echoTopic;
   private volatile String bmsHeartbeatKey;
@@ -134,7 +139,8 @@ public final class DsxBridge implements AutoCloseable {
   }
 
   /**
-   * Returns the relations of the BMS metadata (a power meter serving a rack) that the twin lacks.
+   * Returns the relations of the BMS metadata (a power meter serving a rack) that the twin lacks
+   * and the bridge could not record there.
    */
   public List<String> missingRelations() {
     return List.copyOf(missingRelations);
@@ -143,6 +149,20 @@ public final class DsxBridge implements AutoCloseable {
   /** Returns whether the MQTT client is connected now. */
   public boolean connected() {
     return mqtt != null && mqtt.isConnected();
+  }
+
+  /**
+   * Returns why the last try of the first connection failed, with its causes, such as a broker
+   * certificate that the trust store does not accept. Empty before any try failed and once a
+   * connection succeeded.
+   */
+  public String lastConnectError() {
+    return lastConnectError;
+  }
+
+  /** Returns the exception of the last failed try of the first connection, if any. */
+  public Optional<MqttException> lastConnectFailure() {
+    return Optional.ofNullable(lastConnectFailure);
   }
 
   /** Returns the value topic for a twin setpoint point's requests, once the BMS has named it. */
@@ -162,7 +182,7 @@ public final class DsxBridge implements AutoCloseable {
   public synchronized void start() throws MqttException {
     twinChannel = channel(config.twinAddress());
     controlChannel = channel(config.controlAddress());
-    twin = new TwinClient(twinChannel, config, readerToken);
+    twin = new TwinClient(twinChannel, config, readerToken, ingestToken);
     ingest = new IngestPipeline(twinChannel, config, ingestToken, counters);
     ingest.start();
     inboundWorker =
@@ -201,20 +221,44 @@ public final class DsxBridge implements AutoCloseable {
     }
     try {
       mqtt.connect(options()).waitForCompletion(10_000);
+      lastConnectError = "";
     } catch (MqttException e) {
       Duration next = delay.multipliedBy(2);
       if (next.compareTo(config.maxReconnectDelay()) > 0) {
         next = config.maxReconnectDelay();
       }
+      counters.connectFailures.incrementAndGet();
+      lastConnectFailure = e;
+      lastConnectError = describe(e);
       LOG.warnf(
-          "cannot connect to %s (%s); next try in %d ms",
-          config.brokerUri(), e.getMessage(), delay.toMillis());
+          "cannot connect to %s: %s; next try in %d ms",
+          config.brokerUri(), lastConnectError, delay.toMillis());
       Duration following = next;
       scheduler.schedule(
           () -> connectFirstTime(following), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.error("cannot set up the MQTT connection", e);
     }
+  }
+
+  /**
+   * Describes a failed connection with its causes, because Paho's own message for a TLS failure is
+   * only "MqttException" and the cause names the certificate check that failed.
+   */
+  private static String describe(MqttException e) {
+    StringBuilder text = new StringBuilder(e.getMessage());
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      // A wrapping exception often repeats its cause's message; name each message once.
+      String message = cause.getMessage();
+      if (message != null && text.indexOf(message) >= 0) {
+        continue;
+      }
+      text.append(": ").append(cause.getClass().getSimpleName());
+      if (message != null) {
+        text.append(' ').append(message);
+      }
+    }
+    return text.toString();
   }
 
   private MqttConnectOptions options() throws Exception {
@@ -429,7 +473,7 @@ public final class DsxBridge implements AutoCloseable {
         }
       }
       if (!metadata.servesId().isEmpty()) {
-        checkRelations(node.get(), metadata);
+        checkRelations(node.get(), topic.objectType(), metadata);
       }
       handledMetadata.put(topic.pointKey(), metadata);
     } catch (StatusRuntimeException e) {
@@ -496,30 +540,76 @@ public final class DsxBridge implements AutoCloseable {
 
   /**
    * Checks each servesId relation of the metadata against the twin: the served node must lie
-   * downstream of this node along measurement and power edges. twin-service has no call that adds
-   * an edge (edges come only from a published design), so a missing one is counted and logged.
+   * downstream of this node along measurement and power edges. A power meter's relation that the
+   * twin lacks is recorded there as an observed MEASURES edge from the meter to the served node.
+   * Any other missing relation (a breaker or UPS serving a rack) would be a power edge, which
+   * twin-service takes only from a published design, so it is counted and logged. So is a relation
+   * that names no twin node or that twin-service rejects.
+   *
+   * @throws StatusRuntimeException when twin-service stays unavailable; the relation is checked
+   *     again when the BMS republishes the metadata
    */
-  private void checkRelations(String node, Metadata metadata) {
+  private void checkRelations(String node, String objectType, Metadata metadata) {
     Set<String> downstream = null;
     for (String served : metadata.servesId()) {
       String relation = metadata.id() + " serves " + served;
       if (!checkedRelations.add(relation)) {
         continue;
       }
-      Optional<String> servedNode = node(served);
-      if (servedNode.isPresent()) {
-        if (downstream == null) {
-          downstream = twin.powerDownstream(node);
+      Optional<String> servedNode;
+      try {
+        servedNode = node(served);
+        if (servedNode.isPresent()) {
+          if (downstream == null) {
+            downstream = twin.powerDownstream(node);
+          }
+          if (downstream.contains(servedNode.get())) {
+            continue;
+          }
+          if (objectType.equals(POWER_METER_TYPE)
+              && recordMeasures(relation, node, servedNode.get())) {
+            continue;
+          }
         }
-        if (downstream.contains(servedNode.get())) {
-          continue;
-        }
+      } catch (StatusRuntimeException e) {
+        checkedRelations.remove(relation);
+        throw e;
       }
       missingRelations.add(relation);
       counters.missingRelations.incrementAndGet();
       LOG.warnf(
           "the twin has no power or measurement path for the DSX relation %s (%s)",
           relation, servedNode.map(n -> "node " + n).orElse("no twin node"));
+    }
+  }
+
+  /**
+   * Records a meter's relation as an observed MEASURES edge. Returns false when twin-service
+   * rejects it (the node is no power meter, it left the active revision, or twin-service predates
+   * RecordObservedEdges), which is logged.
+   *
+   * @throws StatusRuntimeException when twin-service stays unavailable
+   */
+  private boolean recordMeasures(String relation, String meterNode, String servedNode) {
+    try {
+      boolean created = twin.recordMeasures(meterNode, servedNode);
+      counters.relationsRecorded.incrementAndGet();
+      LOG.infof(
+          "recorded the DSX relation %s in the twin: %s measures %s%s",
+          relation, meterNode, servedNode, created ? "" : " (recorded before)");
+      return true;
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.INVALID_ARGUMENT
+          || code == Status.Code.NOT_FOUND
+          || code == Status.Code.PERMISSION_DENIED
+          || code == Status.Code.UNIMPLEMENTED) {
+        LOG.warnf(
+            "twin-service rejected the DSX relation %s as an observed edge: %s",
+            relation, e.getStatus());
+        return false;
+      }
+      throw e;
     }
   }
 

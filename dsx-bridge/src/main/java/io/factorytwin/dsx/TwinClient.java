@@ -6,8 +6,10 @@ import io.factorytwin.twin.v1.ListNodesRequest;
 import io.factorytwin.twin.v1.ListNodesResponse;
 import io.factorytwin.twin.v1.ListPointsRequest;
 import io.factorytwin.twin.v1.ListPointsResponse;
+import io.factorytwin.twin.v1.ObservedEdge;
 import io.factorytwin.twin.v1.Path;
 import io.factorytwin.twin.v1.Point;
+import io.factorytwin.twin.v1.RecordObservedEdgesRequest;
 import io.factorytwin.twin.v1.TraverseDirection;
 import io.factorytwin.twin.v1.TraverseRequest;
 import io.factorytwin.twin.v1.TraverseResponse;
@@ -26,9 +28,10 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The unary calls the bridge makes to twin-service. They are all reads, so a call that fails
- * UNAVAILABLE or DEADLINE_EXCEEDED is tried again, up to {@code attempts} times with a doubling
- * backoff; each try has the configured deadline.
+ * The unary calls the bridge makes to twin-service: reads with the reader token, and
+ * RecordObservedEdges with the telemetry-writer token. Every one is idempotent, so a call that
+ * fails UNAVAILABLE or DEADLINE_EXCEEDED is tried again, up to {@code attempts} times with a
+ * doubling backoff; each try has the configured deadline.
  */
 final class TwinClient {
 
@@ -37,20 +40,57 @@ final class TwinClient {
   /** The placement label that names a node's DSX objectId or rackLocationId. */
   static final String DSX_ID_LABEL = "dsx-id";
 
+  /** Observer prefix of the edges the bridge records; the integration name follows. */
+  static final String OBSERVER_PREFIX = "dsx-exchange/";
+
   private final ManagedChannel channel;
   private final BridgeConfig config;
   private final TokenFile token;
+  private final TokenFile writerToken;
 
-  TwinClient(ManagedChannel channel, BridgeConfig config, TokenFile token) {
+  /**
+   * @param token JWT with the role reader, for the reads
+   * @param writerToken JWT with the role telemetry-writer, for RecordObservedEdges
+   */
+  TwinClient(ManagedChannel channel, BridgeConfig config, TokenFile token, TokenFile writerToken) {
     this.channel = channel;
     this.config = config;
     this.token = token;
+    this.writerToken = writerToken;
   }
 
   private TwinServiceGrpc.TwinServiceBlockingStub stub() {
+    return stub(token);
+  }
+
+  private TwinServiceGrpc.TwinServiceBlockingStub stub(TokenFile credentials) {
     return TwinServiceGrpc.newBlockingStub(channel)
-        .withCallCredentials(token.credentials())
+        .withCallCredentials(credentials.credentials())
         .withDeadlineAfter(config.twinDeadline().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Records in the twin that a power meter or sensor node measures another node, as an observed
+   * MEASURES edge. twin-service stores the same edge only once, so a retry is safe.
+   *
+   * @return true when this call stored the edge, false when the twin recorded it before
+   * @throws StatusRuntimeException INVALID_ARGUMENT when the source is not a power meter or sensor,
+   *     NOT_FOUND when a node left the active revision, or the last transient failure
+   */
+  boolean recordMeasures(String sourceNode, String targetNode) {
+    RecordObservedEdgesRequest request =
+        RecordObservedEdgesRequest.newBuilder()
+            .setParent(config.twin())
+            .addEdges(
+                ObservedEdge.newBuilder()
+                    .setKind(EdgeKind.EDGE_KIND_MEASURES)
+                    .setSource(sourceNode)
+                    .setTarget(targetNode))
+            .setObserver(OBSERVER_PREFIX + config.integration())
+            .build();
+    return retry("RecordObservedEdges", () -> stub(writerToken).recordObservedEdges(request))
+            .getCreatedCount()
+        > 0;
   }
 
   /**

@@ -2,6 +2,9 @@ package io.factorytwin.dsx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.factorytwin.twin.v1.Edge;
+import io.factorytwin.twin.v1.EdgeKind;
+import io.factorytwin.twin.v1.EdgeOrigin;
 import io.factorytwin.twin.v1.PointValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +162,7 @@ class DsxBridgeTest {
         "{\"objectType\":\"PowerMeter\",\"pointType\":\"ActivePower\",\"objectName\":\"PM 1\","
             + "\"objectId\":\""
             + TwinFixture.METER
-            + "\",\"servesId\":[\"R01-01\",\"R01-02\"],"
+            + "\",\"servesId\":[\"R01-01\",\"R01-02\",\"R09-99\"],"
             + "\"engUnit\":\"kW\"}");
     meta(
         retained,
@@ -287,11 +290,31 @@ class DsxBridgeTest {
   }
 
   @Test
-  void relations_missingMeterEdgeReported() throws Exception {
-    await("metadata matched", 30_000, () -> bridge.counters().metadataMatched.get() >= 8);
-    await("relations checked", 10_000, () -> bridge.counters().missingRelations.get() >= 1);
-    // The meter measures rack 1 in the twin; nothing there joins it to rack 2.
-    assertThat(bridge.missingRelations()).containsExactly("hall-1.pm-1 serves R01-02");
+  void relations_meterEdgeRecordedInTwin() throws Exception {
+    BridgeCounters counters = bridge.counters();
+    await("metadata matched", 30_000, () -> counters.metadataMatched.get() >= 8);
+    await(
+        "relations checked",
+        10_000,
+        () -> counters.relationsRecorded.get() >= 1 && counters.missingRelations.get() >= 1);
+
+    // The design joins the meter to rack 1 only; the bridge added rack 2 from servesId.
+    String meter = TwinFixture.TWIN + "/nodes/" + TwinFixture.METER;
+    String rack1 = TwinFixture.TWIN + "/nodes/" + TwinFixture.RACK_1;
+    String rack2 = TwinFixture.TWIN + "/nodes/" + TwinFixture.RACK_2;
+    assertThat(twin.measuredBy(TwinFixture.METER)).containsExactlyInAnyOrder(rack1, rack2);
+    List<Edge> observed = twin.observedEdges();
+    assertThat(observed).hasSize(1);
+    assertThat(observed.get(0).getKind()).isEqualTo(EdgeKind.EDGE_KIND_MEASURES);
+    assertThat(observed.get(0).getSource()).isEqualTo(meter);
+    assertThat(observed.get(0).getTarget()).isEqualTo(rack2);
+    assertThat(observed.get(0).getOrigin()).isEqualTo(EdgeOrigin.EDGE_ORIGIN_OBSERVED);
+    assertThat(observed.get(0).getObserver()).isEqualTo("dsx-exchange/" + INTEGRATION);
+    assertThat(counters.relationsRecorded.get()).isEqualTo(1);
+
+    // A served DSX id that no twin node carries stays reported as missing.
+    assertThat(bridge.missingRelations()).containsExactly("hall-1.pm-1 serves R09-99");
+    assertThat(counters.missingRelations.get()).isEqualTo(1);
   }
 
   @Test

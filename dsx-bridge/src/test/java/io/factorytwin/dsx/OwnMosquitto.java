@@ -12,18 +12,30 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Mosquitto broker of the test's own, on a free loopback port with persistence in a temporary
  * directory, so a test can stop and start it without touching the shared broker on port 1883.
+ * Optionally it has a second, TLS listener on another free loopback port.
  */
 final class OwnMosquitto implements AutoCloseable {
 
   final int port;
+
+  /** Port of the TLS listener, or -1 when there is none. */
+  final int tlsPort;
+
   private final Path dir;
   private final Path config;
   private Process process;
 
   OwnMosquitto() throws IOException, InterruptedException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    this(null);
+  }
+
+  /**
+   * Starts the broker. With certificates, it also listens for TLS with their server certificate and
+   * key.
+   */
+  OwnMosquitto(TestCertificates tls) throws IOException, InterruptedException {
+    port = freePort();
+    tlsPort = tls == null ? -1 : freePort();
     dir = Files.createTempDirectory("dsx-mosquitto");
     // Started as root, Mosquitto drops to its own user, which must be able to write the
     // persistence file and the log here.
@@ -41,12 +53,48 @@ final class OwnMosquitto implements AutoCloseable {
             + "/\n"
             + "log_dest file "
             + dir.resolve("mosquitto.log")
-            + "\n");
+            + "\n"
+            + (tls == null ? "" : tlsListener(tls)));
     start();
+  }
+
+  private String tlsListener(TestCertificates tls) {
+    return "listener "
+        + tlsPort
+        + " 127.0.0.1\n"
+        + "cafile "
+        + tls.caCertificate
+        + "\n"
+        + "certfile "
+        + tls.serverCertificate
+        + "\n"
+        + "keyfile "
+        + tls.serverKey
+        + "\n";
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   String uri() {
     return "tcp://127.0.0.1:" + port;
+  }
+
+  /** Returns the TLS listener's URI; only a broker started with certificates has one. */
+  String tlsUri() {
+    if (tlsPort < 0) {
+      throw new IllegalStateException("this broker has no TLS listener");
+    }
+    return "ssl://127.0.0.1:" + tlsPort;
+  }
+
+  /** Returns Mosquitto's log, for failure messages. */
+  String log() throws IOException {
+    Path log = dir.resolve("mosquitto.log");
+    return Files.exists(log) ? Files.readString(log) : "";
   }
 
   void start() throws IOException, InterruptedException {
@@ -56,15 +104,22 @@ final class OwnMosquitto implements AutoCloseable {
             .redirectOutput(dir.resolve("stdout.log").toFile())
             .start();
     long deadline = System.currentTimeMillis() + 10_000;
+    awaitPort(port, deadline);
+    if (tlsPort >= 0) {
+      awaitPort(tlsPort, deadline);
+    }
+  }
+
+  private void awaitPort(int awaited, long deadline) throws IOException, InterruptedException {
     while (System.currentTimeMillis() < deadline) {
       try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        socket.connect(new InetSocketAddress("127.0.0.1", awaited), 200);
         return;
       } catch (IOException notYet) {
         Thread.sleep(50);
       }
     }
-    throw new IllegalStateException("mosquitto did not open port " + port);
+    throw new IllegalStateException("mosquitto did not open port " + awaited + ": " + log());
   }
 
   /** Stops the broker with SIGTERM, on which Mosquitto writes its persistence file. */

@@ -19,14 +19,21 @@ import io.factorytwin.twin.v1.ApplyDesignRequest;
 import io.factorytwin.twin.v1.ApplyDesignResponse;
 import io.factorytwin.twin.v1.DesignChunk;
 import io.factorytwin.twin.v1.DesignPart;
+import io.factorytwin.twin.v1.Edge;
+import io.factorytwin.twin.v1.EdgeKind;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
+import io.factorytwin.twin.v1.ListEdgesRequest;
 import io.factorytwin.twin.v1.PointValue;
+import io.factorytwin.twin.v1.TraverseDirection;
+import io.factorytwin.twin.v1.TraverseRequest;
+import io.factorytwin.twin.v1.TraverseResponse;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +122,51 @@ final class TwinFixture implements AutoCloseable {
     } finally {
       GrpcClients.close(channel);
     }
+  }
+
+  /** Returns the nodes reached from a node downstream along MEASURES edges, as node names. */
+  List<String> measuredBy(String nodeId) {
+    ManagedChannel channel = GrpcClients.channel(process.port());
+    try {
+      TraverseResponse response =
+          readerStub(channel)
+              .traverse(
+                  TraverseRequest.newBuilder()
+                      .setStartNode(TWIN + "/nodes/" + nodeId)
+                      .setDirection(TraverseDirection.TRAVERSE_DIRECTION_DOWN)
+                      .addEdgeKinds(EdgeKind.EDGE_KIND_MEASURES)
+                      .build());
+      List<String> reached = new ArrayList<>();
+      for (io.factorytwin.twin.v1.Path path : response.getPathsList()) {
+        reached.addAll(path.getNodesList().subList(1, path.getNodesCount()));
+      }
+      return reached;
+    } finally {
+      GrpcClients.close(channel);
+    }
+  }
+
+  /** Returns the twin's edges that were recorded as observed, not built from the design. */
+  List<Edge> observedEdges() {
+    ManagedChannel channel = GrpcClients.channel(process.port());
+    try {
+      return readerStub(channel)
+          .listEdges(
+              ListEdgesRequest.newBuilder()
+                  .setParent(TWIN)
+                  .setFilter("origin = EDGE_ORIGIN_OBSERVED")
+                  .setPageSize(1000)
+                  .build())
+          .getEdgesList();
+    } finally {
+      GrpcClients.close(channel);
+    }
+  }
+
+  private static TwinServiceGrpc.TwinServiceBlockingStub readerStub(ManagedChannel channel) {
+    return TwinServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(GrpcClients.bearer(TestKeys.token("test-reader", "reader")))
+        .withDeadlineAfter(5, TimeUnit.SECONDS);
   }
 
   private void build() throws Exception {

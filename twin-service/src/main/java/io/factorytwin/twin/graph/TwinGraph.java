@@ -12,9 +12,13 @@ import io.factorytwin.common.v1.Site;
 import io.factorytwin.twin.v1.CoolantLoop;
 import io.factorytwin.twin.v1.DesignPart;
 import io.factorytwin.twin.v1.EdgeKind;
+import io.factorytwin.twin.v1.EdgeOrigin;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The graph of one twin revision, held in memory. It never changes after it is built: nodes, edges,
@@ -24,11 +28,20 @@ import java.util.Map;
  *
  * <p>Points are not stored one by one: node {@code n} owns the points {@code pointBase[n]} to
  * {@code pointBase[n + 1] - 1}, in the order of {@link PointCatalog#templates} for its class.
+ *
+ * <p>Observed edges (recorded with RecordObservedEdges) never enter the graph of a revision. {@link
+ * #withObservedEdges} makes a second, equally immutable graph that shares every array of the design
+ * graph and numbers the observed edges after the design's, with an adjacency of their own. Building
+ * it costs O(k log k) in the k observed edges, not a copy or sort of the design's edges. The live
+ * state stays bound to the design graph, which {@link #design()} returns from either.
  */
 public final class TwinGraph {
 
   /** Node id of the site node. */
   public static final String SITE_ID = "site";
+
+  /** An edge observed in the running facility, by node ids. */
+  public record ObservedEdge(EdgeKind kind, String source, String target, String observer) {}
 
   final String twinId;
   final String revisionId;
@@ -67,7 +80,56 @@ public final class TwinGraph {
 
   final int[] pointBase;
 
+  /** The design graph this one adds observed edges to; null when this is the design graph. */
+  private final TwinGraph design;
+
+  /** Edges numbered from here on are observed edges. */
+  private final int designEdgeCount;
+
+  /** The observed edges; empty in a design graph. */
+  private final Observed observed;
+
+  /** Edge numbers in {@link #compareEdges} order with the observed edges merged in, made on use. */
+  private volatile int[] mergedSortedEdges;
+
+  /**
+   * Observed edges, indexed by edge number minus the design's edge count, with a sparse adjacency:
+   * outNodes lists the source nodes in ascending order, and the edges leaving outNodes[i] are
+   * outEdges[outStart[i]] to outEdges[outStart[i + 1] - 1]; likewise for targets.
+   */
+  private record Observed(
+      int[] sources,
+      int[] targets,
+      EdgeKind[] kinds,
+      String[] observers,
+      int[] outNodes,
+      int[] outStart,
+      int[] outEdges,
+      int[] inNodes,
+      int[] inStart,
+      int[] inEdges) {
+
+    static final Observed NONE =
+        new Observed(
+            new int[0],
+            new int[0],
+            new EdgeKind[0],
+            new String[0],
+            new int[0],
+            new int[] {0},
+            new int[0],
+            new int[0],
+            new int[] {0},
+            new int[0]);
+
+    int size() {
+      return sources.length;
+    }
+  }
+
   TwinGraph(GraphBuilder.Parts b) {
+    this.design = null;
+    this.observed = Observed.NONE;
     this.twinId = b.twinId;
     this.revisionId = b.revisionId;
     this.designRevision = b.designRevision;
@@ -92,6 +154,7 @@ public final class TwinGraph {
     this.edgePaths = b.edgePaths;
     this.edgeLoops = b.edgeLoops;
     this.edgeConnections = b.edgeConnections;
+    this.designEdgeCount = edgeSources.length;
     int nodes = nodeIds.length;
     int edges = edgeSources.length;
     this.outStart = new int[nodes + 1];
@@ -118,6 +181,132 @@ public final class TwinGraph {
     }
   }
 
+  /** Creates a design graph with observed edges added; see {@link #withObservedEdges}. */
+  private TwinGraph(TwinGraph design, List<ObservedEdge> edges) {
+    this.design = design;
+    this.twinId = design.twinId;
+    this.revisionId = design.revisionId;
+    this.designRevision = design.designRevision;
+    this.site = design.site;
+    this.setpoints = design.setpoints;
+    this.nodeIds = design.nodeIds;
+    this.classes = design.classes;
+    this.parents = design.parents;
+    this.parts = design.parts;
+    this.displayNames = design.displayNames;
+    this.positions = design.positions;
+    this.orientations = design.orientations;
+    this.labels = design.labels;
+    this.nodeIndex = design.nodeIndex;
+    this.sortedNodes = design.sortedNodes;
+    this.partList = design.partList;
+    this.groups = design.groups;
+    this.groupMembers = design.groupMembers;
+    this.nodeGroups = design.nodeGroups;
+    this.pointBase = design.pointBase;
+    this.edgeSources = design.edgeSources;
+    this.edgeTargets = design.edgeTargets;
+    this.edgeKinds = design.edgeKinds;
+    this.edgePaths = design.edgePaths;
+    this.edgeLoops = design.edgeLoops;
+    this.edgeConnections = design.edgeConnections;
+    this.outStart = design.outStart;
+    this.outEdges = design.outEdges;
+    this.inStart = design.inStart;
+    this.inEdges = design.inEdges;
+    this.sortedEdges = design.sortedEdges;
+    this.designEdgeCount = design.edgeSources.length;
+
+    int count = edges.size();
+    int[] sources = new int[count];
+    int[] targets = new int[count];
+    EdgeKind[] kinds = new EdgeKind[count];
+    String[] observers = new String[count];
+    for (int i = 0; i < count; i++) {
+      ObservedEdge edge = edges.get(i);
+      sources[i] = nodeIndex.get(edge.source());
+      targets[i] = nodeIndex.get(edge.target());
+      kinds[i] = edge.kind();
+      observers[i] = edge.observer();
+    }
+    int[][] out = sparseAdjacency(sources, designEdgeCount);
+    int[][] in = sparseAdjacency(targets, designEdgeCount);
+    this.observed =
+        new Observed(
+            sources, targets, kinds, observers, out[0], out[1], out[2], in[0], in[1], in[2]);
+  }
+
+  /**
+   * Returns the distinct end nodes in ascending order, the start of each node's run and the edge
+   * numbers (offset plus index) grouped by node.
+   */
+  private static int[][] sparseAdjacency(int[] ends, int offset) {
+    Integer[] order = new Integer[ends.length];
+    for (int i = 0; i < ends.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Integer.compare(ends[x], ends[y]));
+    List<Integer> nodes = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
+    int[] edges = new int[ends.length];
+    for (int i = 0; i < order.length; i++) {
+      int node = ends[order[i]];
+      if (nodes.isEmpty() || nodes.get(nodes.size() - 1) != node) {
+        nodes.add(node);
+        starts.add(i);
+      }
+      edges[i] = offset + order[i];
+    }
+    starts.add(ends.length);
+    return new int[][] {
+      nodes.stream().mapToInt(Integer::intValue).toArray(),
+      starts.stream().mapToInt(Integer::intValue).toArray(),
+      edges
+    };
+  }
+
+  /**
+   * Returns this design graph with the observed edges added whose two nodes exist in it, skipping
+   * an observed edge when a design edge of the same kind already joins the same nodes. Returns the
+   * design graph itself when no observed edge applies.
+   */
+  public TwinGraph withObservedEdges(List<ObservedEdge> edges) {
+    TwinGraph base = design();
+    record Key(EdgeKind kind, int source, int target) {}
+    Set<Key> applied = new HashSet<>();
+    List<ObservedEdge> kept = new ArrayList<>();
+    for (ObservedEdge edge : edges) {
+      Integer source = base.nodeIndex.get(edge.source());
+      Integer target = base.nodeIndex.get(edge.target());
+      if (source == null || target == null || source.equals(target)) {
+        continue;
+      }
+      if (base.hasEdge(source, target, edge.kind())) {
+        continue;
+      }
+      if (applied.add(new Key(edge.kind(), source, target))) {
+        kept.add(edge);
+      }
+    }
+    return kept.isEmpty() ? base : new TwinGraph(base, kept);
+  }
+
+  /** Returns whether an edge of a kind leads from source to target. */
+  private boolean hasEdge(int source, int target, EdgeKind kind) {
+    for (int i = 0; i < outDegree(source); i++) {
+      int edge = outEdge(source, i);
+      if (edgeTarget(edge) == target && edgeKind(edge) == kind) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Returns the graph built from the design alone: this graph, unless it has observed edges. */
+  public TwinGraph design() {
+    return design == null ? this : design;
+  }
+
   private static void adjacency(int[] ends, int[] start, int[] list) {
     for (int end : ends) {
       start[end + 1]++;
@@ -133,12 +322,12 @@ public final class TwinGraph {
 
   /** Compares two edges by source id, then target id, then kind, then connection id. */
   public int compareEdges(int x, int y) {
-    int order = nodeIds[edgeSources[x]].compareTo(nodeIds[edgeSources[y]]);
+    int order = nodeIds[edgeSource(x)].compareTo(nodeIds[edgeSource(y)]);
     if (order == 0) {
-      order = nodeIds[edgeTargets[x]].compareTo(nodeIds[edgeTargets[y]]);
+      order = nodeIds[edgeTarget(x)].compareTo(nodeIds[edgeTarget(y)]);
     }
     if (order == 0) {
-      order = Integer.compare(edgeKinds[x].getNumber(), edgeKinds[y].getNumber());
+      order = Integer.compare(edgeKind(x).getNumber(), edgeKind(y).getNumber());
     }
     if (order == 0) {
       order = connectionId(x).compareTo(connectionId(y));
@@ -146,9 +335,47 @@ public final class TwinGraph {
     return order;
   }
 
-  /** Returns the design connection id of an edge, or empty for a CONTAINS edge. */
+  /**
+   * Returns the key that orders an edge in {@link #sortedEdges}: source id, target id, kind number
+   * and connection id. A page token keeps it, so a page boundary stays in place when observed edges
+   * are added in between.
+   */
+  public String edgeKey(int edge) {
+    return nodeIds[edgeSource(edge)]
+        + '\0'
+        + nodeIds[edgeTarget(edge)]
+        + '\0'
+        + edgeKind(edge).getNumber()
+        + '\0'
+        + connectionId(edge);
+  }
+
+  /**
+   * Compares an edge with a key from {@link #edgeKey} in {@link #compareEdges} order.
+   *
+   * @throws IllegalArgumentException when the key does not have the four parts of an edge key
+   */
+  public int compareEdgeToKey(int edge, String key) {
+    String[] parts = key.split("\0", -1);
+    if (parts.length != 4) {
+      throw new IllegalArgumentException("not an edge key");
+    }
+    int order = nodeIds[edgeSource(edge)].compareTo(parts[0]);
+    if (order == 0) {
+      order = nodeIds[edgeTarget(edge)].compareTo(parts[1]);
+    }
+    if (order == 0) {
+      order = Integer.compare(edgeKind(edge).getNumber(), Integer.parseInt(parts[2]));
+    }
+    if (order == 0) {
+      order = connectionId(edge).compareTo(parts[3]);
+    }
+    return order;
+  }
+
+  /** Returns the design connection id of an edge, or empty for CONTAINS and observed edges. */
   public String connectionId(int edge) {
-    Connection connection = edgeConnections[edge];
+    Connection connection = edgeConnection(edge);
     return connection == null ? "" : connection.getId();
   }
 
@@ -177,7 +404,7 @@ public final class TwinGraph {
   }
 
   public int edgeCount() {
-    return edgeSources.length;
+    return designEdgeCount + observed.size();
   }
 
   public int pointCount() {
@@ -237,7 +464,34 @@ public final class TwinGraph {
 
   /** Edge numbers in {@link #compareEdges} order. */
   public int[] sortedEdges() {
-    return sortedEdges;
+    if (observed.size() == 0) {
+      return sortedEdges;
+    }
+    int[] merged = mergedSortedEdges;
+    if (merged == null) {
+      merged = mergeSortedEdges();
+      mergedSortedEdges = merged;
+    }
+    return merged;
+  }
+
+  /** Merges the sorted observed edges into the design's sorted edges. */
+  private int[] mergeSortedEdges() {
+    Integer[] order = new Integer[observed.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = designEdgeCount + i;
+    }
+    Arrays.sort(order, this::compareEdges);
+    int[] merged = new int[sortedEdges.length + order.length];
+    int d = 0;
+    int o = 0;
+    for (int i = 0; i < merged.length; i++) {
+      boolean takeDesign =
+          o == order.length
+              || (d < sortedEdges.length && compareEdges(sortedEdges[d], order[o]) <= 0);
+      merged[i] = takeDesign ? sortedEdges[d++] : order[o++];
+    }
+    return merged;
   }
 
   public int groupCount() {
@@ -258,46 +512,79 @@ public final class TwinGraph {
   }
 
   public int edgeSource(int edge) {
-    return edgeSources[edge];
+    return edge < designEdgeCount ? edgeSources[edge] : observed.sources()[edge - designEdgeCount];
   }
 
   public int edgeTarget(int edge) {
-    return edgeTargets[edge];
+    return edge < designEdgeCount ? edgeTargets[edge] : observed.targets()[edge - designEdgeCount];
   }
 
   public EdgeKind edgeKind(int edge) {
-    return edgeKinds[edge];
+    return edge < designEdgeCount ? edgeKinds[edge] : observed.kinds()[edge - designEdgeCount];
   }
 
+  /** Returns the power path of a FEEDS_POWER design edge; unspecified for observed edges. */
   public PowerPath edgePath(int edge) {
-    return edgePaths[edge];
+    return edge < designEdgeCount ? edgePaths[edge] : PowerPath.POWER_PATH_UNSPECIFIED;
   }
 
+  /** Returns the coolant loop of a coolant design edge; unspecified for observed edges. */
   public CoolantLoop edgeLoop(int edge) {
-    return edgeLoops[edge];
+    return edge < designEdgeCount ? edgeLoops[edge] : CoolantLoop.COOLANT_LOOP_UNSPECIFIED;
   }
 
-  /** Returns the design connection of an edge, or null for a CONTAINS edge. */
+  /** Returns the design connection of an edge, or null for CONTAINS and observed edges. */
   public Connection edgeConnection(int edge) {
-    return edgeConnections[edge];
+    return edge < designEdgeCount ? edgeConnections[edge] : null;
+  }
+
+  /** Returns whether an edge comes from the design or was observed. */
+  public EdgeOrigin edgeOrigin(int edge) {
+    return edge < designEdgeCount ? EdgeOrigin.EDGE_ORIGIN_DESIGN : EdgeOrigin.EDGE_ORIGIN_OBSERVED;
+  }
+
+  /** Returns who recorded an observed edge first, or empty for a design edge. */
+  public String edgeObserver(int edge) {
+    return edge < designEdgeCount ? "" : observed.observers()[edge - designEdgeCount];
   }
 
   /** Number of edges leaving a node. */
   public int outDegree(int node) {
-    return outStart[node + 1] - outStart[node];
+    int degree = outStart[node + 1] - outStart[node];
+    return observed.size() == 0
+        ? degree
+        : degree + observedDegree(observed.outNodes(), observed.outStart(), node);
   }
 
-  /** Returns the i-th edge leaving a node. */
+  /** Returns the i-th edge leaving a node: the design's edges first, then the observed ones. */
   public int outEdge(int node, int i) {
-    return outEdges[outStart[node] + i];
+    int degree = outStart[node + 1] - outStart[node];
+    if (i < degree) {
+      return outEdges[outStart[node] + i];
+    }
+    int at = Arrays.binarySearch(observed.outNodes(), node);
+    return observed.outEdges()[observed.outStart()[at] + i - degree];
   }
 
   public int inDegree(int node) {
-    return inStart[node + 1] - inStart[node];
+    int degree = inStart[node + 1] - inStart[node];
+    return observed.size() == 0
+        ? degree
+        : degree + observedDegree(observed.inNodes(), observed.inStart(), node);
   }
 
   public int inEdge(int node, int i) {
-    return inEdges[inStart[node] + i];
+    int degree = inStart[node + 1] - inStart[node];
+    if (i < degree) {
+      return inEdges[inStart[node] + i];
+    }
+    int at = Arrays.binarySearch(observed.inNodes(), node);
+    return observed.inEdges()[observed.inStart()[at] + i - degree];
+  }
+
+  private static int observedDegree(int[] nodes, int[] start, int node) {
+    int at = Arrays.binarySearch(nodes, node);
+    return at < 0 ? 0 : start[at + 1] - start[at];
   }
 
   /** Returns the first point number of a node. */

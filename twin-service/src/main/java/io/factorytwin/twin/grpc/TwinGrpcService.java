@@ -69,6 +69,8 @@ import io.factorytwin.twin.v1.Path;
 import io.factorytwin.twin.v1.Point;
 import io.factorytwin.twin.v1.PointValue;
 import io.factorytwin.twin.v1.RackImpact;
+import io.factorytwin.twin.v1.RecordObservedEdgesRequest;
+import io.factorytwin.twin.v1.RecordObservedEdgesResponse;
 import io.factorytwin.twin.v1.RevisionSwitched;
 import io.factorytwin.twin.v1.SetpointChange;
 import io.factorytwin.twin.v1.TraverseDirection;
@@ -139,7 +141,8 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
           "source", Type.TEXT,
           "target", Type.TEXT,
           "power_path", Type.ENUM,
-          "coolant_loop", Type.ENUM);
+          "coolant_loop", Type.ENUM,
+          "origin", Type.ENUM);
   private static final Map<String, Type> POINT_FIELDS =
       Map.of(
           "node", Type.TEXT,
@@ -717,7 +720,8 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     String revisionId = Names.revision(request.getRevision(), twinId, "revision");
     int size = Pages.size(request.getPageSize());
     order(request.getOrderBy(), List.of("name"), "name");
-    TwinGraph graph = twins.graph(twinId, revisionId);
+    // The upstream condition walks observed edges too; nodes are the same in both graphs.
+    TwinGraph graph = twins.graphWithObservedEdges(twinId, revisionId);
     Predicate<Integer> filter = nodeFilter(graph, "filter", request.getFilter());
     Predicate<Integer> upstream =
         request.hasUpstream() ? upstreamFilter(graph, request.getUpstream()) : node -> true;
@@ -760,7 +764,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     String revisionId = Names.revision(request.getRevision(), twinId, "revision");
     int size = Pages.size(request.getPageSize());
     order(request.getOrderBy(), List.of("source"), "source");
-    TwinGraph graph = twins.graph(twinId, revisionId);
+    TwinGraph graph = twins.graphWithObservedEdges(twinId, revisionId);
     Predicate<Integer> filter =
         MemoryFilter.compile(
             "filter",
@@ -772,6 +776,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
                   case "source" -> Names.node(twinId, graph.nodeId(graph.edgeSource(edge)));
                   case "target" -> Names.node(twinId, graph.nodeId(graph.edgeTarget(edge)));
                   case "power_path" -> graph.edgePath(edge).name();
+                  case "origin" -> graph.edgeOrigin(edge).name();
                   default -> graph.edgeLoop(edge).name();
                 });
     String fingerprint = "edges|" + twinId + "|" + graph.revisionId() + "|" + request.getFilter();
@@ -779,23 +784,26 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     int[] sorted = graph.sortedEdges();
     int start = 0;
     if (after != null) {
+      // The token contains the sort key of the last edge returned, so recording observed edges
+      // between two pages neither repeats nor skips an edge.
       try {
-        start = Integer.parseInt(after);
-      } catch (NumberFormatException e) {
+        start = firstAfter(sorted.length, i -> graph.compareEdgeToKey(sorted[i], after) > 0);
+      } catch (IllegalArgumentException e) {
         throw new InvalidArgumentException("page_token", "is not a token of this request");
       }
     }
     ListEdgesResponse.Builder builder = ListEdgesResponse.newBuilder();
-    for (int i = Math.max(0, start); i < sorted.length; i++) {
+    int last = -1;
+    for (int i = start; i < sorted.length; i++) {
       if (!filter.test(sorted[i])) {
         continue;
       }
       if (builder.getEdgesCount() == size) {
-        // The sorted order of an immutable revision never changes, so the position is a keyset.
-        builder.setNextPageToken(Pages.token(fingerprint, Integer.toString(i)));
+        builder.setNextPageToken(Pages.token(fingerprint, graph.edgeKey(last)));
         break;
       }
       builder.addEdges(TwinMapper.edge(graph, sorted[i]));
+      last = sorted[i];
     }
     reply(response, builder.build());
   }
@@ -812,7 +820,9 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
     int depth = depth(request.getMaxDepth(), "max_depth");
     int size = Pages.size(request.getPageSize());
     Set<EdgeKind> kinds = edgeKinds(request.getEdgeKindsValueList(), "edge_kinds");
-    TwinGraph graph = twins.graph(start.twinId(), revisionId);
+    // NOTE: the page token is an offset into the depth-first order, which an observed edge
+    // recorded between two pages can shift.
+    TwinGraph graph = twins.graphWithObservedEdges(start.twinId(), revisionId);
     int node = requireNode(graph, start.id(), request.getStartNode());
     String fingerprint =
         "traverse|"
@@ -874,7 +884,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
       }
       nodeIds.add(name.id());
     }
-    TwinGraph graph = twins.graph(twinId, revisionId);
+    TwinGraph graph = twins.graphWithObservedEdges(twinId, revisionId);
     int[] failed = new int[nodeIds.size()];
     for (int i = 0; i < failed.length; i++) {
       failed[i] = requireNode(graph, nodeIds.get(i), request.getFailedNodes(i));
@@ -929,6 +939,43 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
           .lostMembers()
           .forEach(m -> impact.addFailedMembers(Names.node(twinId, graph.nodeId(m))));
       builder.addGroups(impact);
+    }
+    reply(response, builder.build());
+  }
+
+  @Override
+  @Blocking
+  public void recordObservedEdges(
+      RecordObservedEdgesRequest request, StreamObserver<RecordObservedEdgesResponse> response) {
+    String twinId = Names.twin(request.getParent(), "parent");
+    ObservedEdgeRequests.checkShape(request);
+    TwinGraph active = twins.graph(twinId, null);
+    List<TwinGraph.ObservedEdge> edges = ObservedEdgeRequests.edges(request, twinId, active);
+    int created = twins.recordObservedEdges(twinId, edges);
+
+    // Each edge as stored: one recorded before keeps its first observer.
+    Map<TwinGraph.ObservedEdge, String> observers = new java.util.HashMap<>();
+    for (TwinGraph.ObservedEdge stored : twins.observedEdges(twinId)) {
+      observers.put(
+          new TwinGraph.ObservedEdge(stored.kind(), stored.source(), stored.target(), ""),
+          stored.observer());
+    }
+    RecordObservedEdgesResponse.Builder builder =
+        RecordObservedEdgesResponse.newBuilder().setCreatedCount(created);
+    for (io.factorytwin.twin.v1.ObservedEdge edge : request.getEdgesList()) {
+      String source = Names.child(edge.getSource(), "nodes", "source").id();
+      String target = Names.child(edge.getTarget(), "nodes", "target").id();
+      String observer =
+          observers.getOrDefault(
+              new TwinGraph.ObservedEdge(edge.getKind(), source, target, ""),
+              request.getObserver());
+      builder.addEdges(
+          io.factorytwin.twin.v1.Edge.newBuilder()
+              .setKind(edge.getKind())
+              .setSource(Names.node(twinId, source))
+              .setTarget(Names.node(twinId, target))
+              .setOrigin(io.factorytwin.twin.v1.EdgeOrigin.EDGE_ORIGIN_OBSERVED)
+              .setObserver(observer));
     }
     reply(response, builder.build());
   }

@@ -157,7 +157,9 @@ final class TwinMapper {
             .setSource(Names.node(twinId, graph.nodeId(graph.edgeSource(edge))))
             .setTarget(Names.node(twinId, graph.nodeId(graph.edgeTarget(edge))))
             .setPowerPath(graph.edgePath(edge))
-            .setCoolantLoop(graph.edgeLoop(edge));
+            .setCoolantLoop(graph.edgeLoop(edge))
+            .setOrigin(graph.edgeOrigin(edge))
+            .setObserver(graph.edgeObserver(edge));
     var connection = graph.edgeConnection(edge);
     if (connection != null) {
       builder

@@ -113,10 +113,13 @@ public class LiveStates {
     }
   }
 
-  /** The live state if one exists for this graph, without creating one. */
+  /**
+   * The live state if one exists for this graph, without creating one. A graph with observed edges
+   * shares the live state of its design graph.
+   */
   public LiveState existing(TwinGraph graph) {
     LiveState state = states.get(graph.twinId());
-    return state != null && state.graph() == graph ? state : null;
+    return state != null && state.graph() == graph.design() ? state : null;
   }
 
   /**

@@ -33,14 +33,31 @@ public class Twins {
 
   private final Map<String, Active> active = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** A design graph with the observed edges of one version added. */
+  private record ObservedView(TwinGraph design, long version, TwinGraph graph) {}
+
+  /** The number of a twin's observed edges and when it was read, in System.nanoTime. */
+  private record ObservedVersion(long version, long readAt) {}
+
   private final TwinStore store;
+  private final ObservedEdgeStore observedEdges;
   private final int cachedGraphs;
 
   /** Loaded graphs by "twin/revision", least recently used first. */
   private final Map<String, TwinGraph> graphs = new LinkedHashMap<>(16, 0.75f, true);
 
-  Twins(TwinStore store, @ConfigProperty(name = "twin.cached-revisions") int cachedGraphs) {
+  /** Graphs with observed edges by "twin/revision", least recently used first. */
+  private final Map<String, ObservedView> observedViews = new LinkedHashMap<>(16, 0.75f, true);
+
+  private final Map<String, ObservedVersion> observedVersions =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  Twins(
+      TwinStore store,
+      ObservedEdgeStore observedEdges,
+      @ConfigProperty(name = "twin.cached-revisions") int cachedGraphs) {
     this.store = store;
+    this.observedEdges = observedEdges;
     this.cachedGraphs = cachedGraphs;
   }
 
@@ -197,6 +214,68 @@ public class Twins {
       put(key, graph);
     }
     return graph;
+  }
+
+  /**
+   * The graph of a revision (the active one when revisionId is null or empty) with the twin's
+   * observed edges added; see {@link TwinGraph#withObservedEdges}. The number of observed edges is
+   * read from the database at most once per {@link #ACTIVE_REVISION_TTL_NANOS}, so edges recorded
+   * through another replica show within that time, and those recorded here at once.
+   *
+   * <p>NOTE: every change rereads all observed edges of the twin and rebuilds their adjacency, at
+   * O(k log k) for k edges, so a client that records many edges should send them in few calls.
+   */
+  public TwinGraph graphWithObservedEdges(String twinId, String revisionId) {
+    TwinGraph design = graph(twinId, revisionId);
+    long version = observedVersion(twinId);
+    String key = twinId + "/" + design.revisionId();
+    synchronized (observedViews) {
+      ObservedView cached = observedViews.get(key);
+      if (cached != null && cached.design() == design && cached.version() >= version) {
+        return cached.graph();
+      }
+    }
+    ObservedEdgeStore.Snapshot snapshot = observedEdges.all(twinId);
+    TwinGraph graph = design.withObservedEdges(snapshot.edges());
+    synchronized (observedViews) {
+      observedViews.put(key, new ObservedView(design, snapshot.version(), graph));
+      while (observedViews.size() > cachedGraphs) {
+        observedViews.remove(observedViews.keySet().iterator().next());
+      }
+    }
+    return graph;
+  }
+
+  /**
+   * Stores observed edges of a twin. The caller has checked them against the active revision.
+   *
+   * @return the number of edges that were new
+   */
+  public int recordObservedEdges(String twinId, List<TwinGraph.ObservedEdge> edges) {
+    int created;
+    try {
+      created = observedEdges.insert(twinId, edges, Instant.now());
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+    observedVersions.remove(twinId);
+    return created;
+  }
+
+  /** Returns every observed edge of a twin, as stored. */
+  public List<TwinGraph.ObservedEdge> observedEdges(String twinId) {
+    return observedEdges.all(twinId).edges();
+  }
+
+  private long observedVersion(String twinId) {
+    long now = System.nanoTime();
+    ObservedVersion cached = observedVersions.get(twinId);
+    if (cached != null && now - cached.readAt() < ACTIVE_REVISION_TTL_NANOS) {
+      return cached.version();
+    }
+    long version = observedEdges.version(twinId);
+    observedVersions.put(twinId, new ObservedVersion(version, now));
+    return version;
   }
 
   /**
