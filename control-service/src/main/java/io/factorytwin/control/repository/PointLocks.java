@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Row locks per point in {@code point_lock}, held until the caller's transaction ends. */
@@ -17,23 +18,40 @@ public class PointLocks {
     this.dataSource = dataSource;
   }
 
-  /** Locks the point's row, creating it first, and waits while another transaction holds it. */
+  /**
+   * Locks the point's row, creating it first when it is missing, and waits while another
+   * transaction holds it. The row exists after a point's first proposal, so the lock usually takes
+   * one statement.
+   */
   @Transactional(Transactional.TxType.MANDATORY)
   public void lock(String point) {
     try (Connection connection = dataSource.getConnection()) {
+      if (selectForUpdate(connection, point)) {
+        return;
+      }
       try (PreparedStatement insert =
           connection.prepareStatement(
               "INSERT INTO point_lock (point) VALUES (?) ON CONFLICT DO NOTHING")) {
         insert.setString(1, point);
         insert.executeUpdate();
       }
-      try (PreparedStatement select =
-          connection.prepareStatement("SELECT point FROM point_lock WHERE point = ? FOR UPDATE")) {
-        select.setString(1, point);
-        select.executeQuery().close();
+      if (!selectForUpdate(connection, point)) {
+        throw new StorageException(
+            new SQLException("the lock row of " + point + " is missing after its insert"));
       }
     } catch (SQLException e) {
       throw new StorageException(e);
+    }
+  }
+
+  /** Locks the point's row and returns whether it exists. */
+  private static boolean selectForUpdate(Connection connection, String point) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT point FROM point_lock WHERE point = ? FOR UPDATE")) {
+      select.setString(1, point);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next();
+      }
     }
   }
 }
