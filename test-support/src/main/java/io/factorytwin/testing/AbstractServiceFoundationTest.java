@@ -184,6 +184,38 @@ public abstract class AbstractServiceFoundationTest {
   }
 
   @Test
+  void cachedToken_altered_isUnauthenticated() {
+    MethodDescriptor<?, ?> method = firstUnaryMethod();
+    String role = admittedRoles(method).iterator().next();
+    String token = TestKeys.token("cached", role);
+    // The service caches a verified token by its text. A token that differs only in its
+    // signature, or only in its payload, must miss that cache and fail verification.
+    // A character inside the signature, since the last one also carries unused padding bits.
+    int changed = token.lastIndexOf('.') + 10;
+    char original = token.charAt(changed);
+    String badSignature =
+        token.substring(0, changed) + (original == 'A' ? 'B' : 'A') + token.substring(changed + 1);
+    String[] parts = token.split("\\.");
+    String otherPayload =
+        parts[0] + "." + TestKeys.token("intruder", role).split("\\.")[1] + "." + parts[2];
+
+    RawCalls.Outcome admitted =
+        RawCalls.call(channel, method, GrpcClients.bearer(token), new byte[0], 5);
+    RawCalls.Outcome signatureChanged =
+        RawCalls.call(channel, method, GrpcClients.bearer(badSignature), new byte[0], 5);
+    RawCalls.Outcome payloadChanged =
+        RawCalls.call(channel, method, GrpcClients.bearer(otherPayload), new byte[0], 5);
+    RawCalls.Outcome admittedAgain =
+        RawCalls.call(channel, method, GrpcClients.bearer(token), new byte[0], 5);
+
+    assertThat(admitted.status().getCode())
+        .isNotIn(Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED);
+    assertThat(signatureChanged.status().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(payloadChanged.status().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(admittedAgain.status().getCode()).isEqualTo(admitted.status().getCode());
+  }
+
+  @Test
   void everyMethod_withUnlistedRole_isPermissionDenied() {
     int checked = 0;
     for (MethodDescriptor<?, ?> method : methods()) {
