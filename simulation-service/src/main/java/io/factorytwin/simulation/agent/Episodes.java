@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * @param trace hourly utilization trace
  * @param loadStartSeconds start on the load generator's clock (seconds from the start of the year)
  *     <p>Episodes may start later than the scenario's start, anywhere in a window of whole hours,
- *     so that a search sees the trace's hours across a day and not only one. {@link
+ *     so that a search meets the trace's hours across a day and not only one. {@link
  *     #startOffsetSeconds(int, int)} spreads the episodes of a seed list evenly over the window.
  * @param weather hourly weather from the scenario's start, covering the window and one more hour
  * @param durationSeconds length of one episode, a whole multiple of the loop step

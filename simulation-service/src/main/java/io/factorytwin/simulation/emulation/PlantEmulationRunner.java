@@ -41,6 +41,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -69,7 +70,7 @@ public class PlantEmulationRunner implements JobRunner {
   static final double MIN_SERIES_RESOLUTION_SECONDS = 60.0;
 
   /**
-   * Most buckets per series. Up to a week at one a minute fits. A year-long emulation, and an
+   * Maximum buckets per series. Up to a week at one a minute fits. A year-long emulation, and an
    * open-ended one (sized for the year it may run), widens its buckets to about 53 minutes, which
    * keeps its 11 series under a million doubles in memory.
    */
@@ -308,11 +309,9 @@ public class PlantEmulationRunner implements JobRunner {
         loop.changesFollowed());
     JobResult jobResult =
         JobResult.newBuilder().setPlantEmulation(result).addAllWarnings(warnings).build();
+    // An emulation stores one series per name, so the series carry no labels.
     List<Series> series =
-        run == null
-            ? List.of()
-            : completeBuckets(
-                TransientRunner.series(run, start, policy.label(), spec.getSeed()), run);
+        run == null ? List.of() : TransientRunner.series(completeBuckets(run), start, Map.of());
     return loop.cancelled() || run == null
         ? JobOutcome.cancelled(jobResult, series)
         : JobOutcome.succeeded(jobResult, series);
@@ -328,28 +327,24 @@ public class PlantEmulationRunner implements JobRunner {
   }
 
   /**
-   * Cuts each series to the buckets the run covered completely and drops its labels, since an
-   * emulation stores one series per name. A cancelled or open-ended emulation ends before its
-   * buckets do, and a mean over a partly simulated bucket would be too low.
+   * Returns the run's series cut to the buckets it covered completely. A cancelled or open-ended
+   * emulation ends before its buckets do, and a mean over a partly simulated bucket would be too
+   * low.
    */
-  static List<Series> completeBuckets(List<Series> series, TransientRun run) {
-    List<Series> cut = new ArrayList<>(series.size());
-    for (int s = 0; s < series.size(); s++) {
-      double resolution = run.series().get(s).resolutionSeconds();
+  static List<TransientRun.SeriesData> completeBuckets(TransientRun run) {
+    List<TransientRun.SeriesData> cut = new ArrayList<>(run.series().size());
+    for (TransientRun.SeriesData data : run.series()) {
       int keep =
           (int)
               Math.min(
-                  series.get(s).getValuesCount(),
-                  Math.floor(run.simulatedSeconds() / resolution + 1e-9));
-      Series full = series.get(s);
+                  data.values().length,
+                  Math.floor(run.simulatedSeconds() / data.resolutionSeconds() + 1e-9));
       cut.add(
-          full.toBuilder()
-              .clearLabels()
-              .clearTimestamps()
-              .clearValues()
-              .addAllTimestamps(full.getTimestampsList().subList(0, keep))
-              .addAllValues(full.getValuesList().subList(0, keep))
-              .build());
+          new TransientRun.SeriesData(
+              data.name(),
+              data.unit(),
+              data.resolutionSeconds(),
+              java.util.Arrays.copyOf(data.values(), keep)));
     }
     return cut;
   }

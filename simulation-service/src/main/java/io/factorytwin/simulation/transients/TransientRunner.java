@@ -32,6 +32,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs TRANSIENT jobs with {@link TransientEngine}: builds the hall from the job's model, the load
@@ -272,14 +273,20 @@ public class TransientRunner implements JobRunner {
   }
 
   public static List<Series> series(TransientRun run, Instant start, String policy, long seed) {
+    return series(
+        run.series(), start, Map.of("policy", policy, "seed", Long.toUnsignedString(seed)));
+  }
+
+  /**
+   * Converts engine series to stored series whose first point lies at {@code start}, each with the
+   * given labels.
+   */
+  public static List<Series> series(
+      List<TransientRun.SeriesData> runSeries, Instant start, Map<String, String> labels) {
     List<Series> out = new ArrayList<>();
-    for (TransientRun.SeriesData data : run.series()) {
+    for (TransientRun.SeriesData data : runSeries) {
       Series.Builder series =
-          Series.newBuilder()
-              .setName(data.name())
-              .setUnit(data.unit())
-              .putLabels("policy", policy)
-              .putLabels("seed", Long.toUnsignedString(seed));
+          Series.newBuilder().setName(data.name()).setUnit(data.unit()).putAllLabels(labels);
       double[] values = data.values();
       for (int k = 0; k < values.length; k++) {
         Instant at = start.plusMillis(Math.round(k * data.resolutionSeconds() * 1000));

@@ -167,6 +167,15 @@ class AgentJobsTest {
     return stub().getJobResult(GetJobResultRequest.newBuilder().setJob(done.getName()).build());
   }
 
+  /** Runs an AGENT_EVALUATION of a version on held-out seeds and returns its result. */
+  private JobResult evaluate(String version, long... seeds) throws InterruptedException {
+    AgentEvaluationSpec.Builder spec = AgentEvaluationSpec.newBuilder().setPolicyVersion(version);
+    for (long seed : seeds) {
+      spec.addSeeds(seed);
+    }
+    return succeeded(submit(Job.newBuilder().setAgentEvaluation(spec).build()));
+  }
+
   private AgentTrainingResult train(String policy) throws InterruptedException {
     return succeeded(submit(Job.newBuilder().setAgentTraining(trainingSpec(policy)).build()))
         .getAgentTraining();
@@ -372,15 +381,7 @@ class AgentJobsTest {
   @Test
   void evaluation_ofATrainedPolicy_storesLabelledSeries() throws InterruptedException {
     AgentTrainingResult trained = train("policies/series");
-    JobResult result =
-        succeeded(
-            submit(
-                Job.newBuilder()
-                    .setAgentEvaluation(
-                        AgentEvaluationSpec.newBuilder()
-                            .setPolicyVersion(trained.getPolicyVersion())
-                            .addSeeds(7))
-                    .build()));
+    JobResult result = evaluate(trained.getPolicyVersion(), 7);
     List<SeriesInfo> series = result.getSeriesList();
     for (String policy : List.of("agent", "baseline")) {
       for (String name : List.of("max_gpu_temperature_c", "tcs_supply_temperature_setpoint_c")) {
@@ -412,16 +413,7 @@ class AgentJobsTest {
         succeeded(submit(Job.newBuilder().setAgentTraining(spec).build())).getAgentTraining();
     assertThat(trained.getMetrics().getEpisodesRun()).isEqualTo(12);
 
-    JobResult evaluated =
-        succeeded(
-            submit(
-                Job.newBuilder()
-                    .setAgentEvaluation(
-                        AgentEvaluationSpec.newBuilder()
-                            .setPolicyVersion(trained.getPolicyVersion())
-                            .addSeeds(101)
-                            .addSeeds(102))
-                    .build()));
+    JobResult evaluated = evaluate(trained.getPolicyVersion(), 101, 102);
     // Over a day the two held-out episodes start 23 h apart, at different trace levels.
     var episodes = evaluated.getAgentEvaluation().getEpisodesList();
     assertThat(episodes).hasSize(2);
