@@ -12,6 +12,7 @@ import io.factorytwin.control.audit.Checkpoints;
 import io.factorytwin.control.v1.Action;
 import io.factorytwin.control.v1.Agent;
 import io.factorytwin.control.v1.ApproveActionRequest;
+import io.factorytwin.control.v1.AuditEntry;
 import io.factorytwin.control.v1.CheckpointStatus;
 import io.factorytwin.control.v1.ControlServiceGrpc;
 import io.factorytwin.control.v1.ControlServiceGrpc.ControlServiceBlockingStub;
@@ -25,6 +26,11 @@ import io.factorytwin.control.v1.Guardrail;
 import io.factorytwin.control.v1.HeartbeatRequest;
 import io.factorytwin.control.v1.Hold;
 import io.factorytwin.control.v1.Interlock;
+import io.factorytwin.control.v1.ListActionsRequest;
+import io.factorytwin.control.v1.ListActionsResponse;
+import io.factorytwin.control.v1.ListAgentsRequest;
+import io.factorytwin.control.v1.ListAuditEntriesRequest;
+import io.factorytwin.control.v1.ListHoldsRequest;
 import io.factorytwin.control.v1.MinimumFlowInterlock;
 import io.factorytwin.control.v1.ProposeSetpointRequest;
 import io.factorytwin.control.v1.ProposeSetpointResponse;
@@ -592,6 +598,161 @@ class ProposeSetpointTest {
                     .hasNext());
     assertThat(beyond.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
     assertThat(StatusDetails.reason(beyond)).isEqualTo("RESUME_TOKEN_EXPIRED");
+  }
+
+  @Test
+  @Order(19)
+  void listFilters_returnOnlyMatchingRows_onEveryPage() {
+    List<Action> all =
+        operator
+            .listActions(ListActionsRequest.newBuilder().setPageSize(1000).build())
+            .getActionsList();
+    List<String> expected =
+        all.stream()
+            .filter(a -> a.getAgent().equals("agents/lc-agent"))
+            .filter(a -> a.getOutcome() == Action.Outcome.OUTCOME_REJECTED)
+            .map(Action::getName)
+            .toList();
+    String rejected = "agent = \"agents/lc-agent\" AND outcome = REJECTED";
+
+    List<String> paged = new ArrayList<>();
+    String token = "";
+    do {
+      ListActionsResponse page =
+          operator.listActions(
+              ListActionsRequest.newBuilder()
+                  .setFilter(rejected)
+                  .setPageSize(2)
+                  .setPageToken(token)
+                  .build());
+      page.getActionsList().forEach(a -> paged.add(a.getName()));
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+
+    assertThat(expected).hasSizeGreaterThan(2);
+    assertThat(paged).isEqualTo(expected);
+    List<Action> pumps =
+        operator
+            .listActions(
+                ListActionsRequest.newBuilder()
+                    .setFilter("point = \"" + TWIN + "/points/" + CDU + ".pump*\"")
+                    .setPageSize(1000)
+                    .build())
+            .getActionsList();
+    assertThat(pumps)
+        .isNotEmpty()
+        .allSatisfy(a -> assertThat(a.getPoint()).isEqualTo(PUMP_SP))
+        .hasSize((int) all.stream().filter(a -> a.getPoint().equals(PUMP_SP)).count());
+
+    List<Agent> disabled =
+        operator
+            .listAgents(ListAgentsRequest.newBuilder().setFilter("enabled = false").build())
+            .getAgentsList();
+    assertThat(disabled).extracting(Agent::getName).contains("agents/off-agent");
+    assertThat(disabled).allSatisfy(a -> assertThat(a.getEnabled()).isFalse());
+
+    List<Hold> released =
+        operator
+            .listHolds(ListHoldsRequest.newBuilder().setFilter("state = STATE_RELEASED").build())
+            .getHoldsList();
+    assertThat(released)
+        .isNotEmpty()
+        .allSatisfy(h -> assertThat(h.getState()).isEqualTo(Hold.State.STATE_RELEASED));
+
+    List<AuditEntry> proposed =
+        operator
+            .listAuditEntries(
+                ListAuditEntriesRequest.newBuilder()
+                    .setFilter("kind = ACTION_PROPOSED AND sequence > 3")
+                    .setPageSize(1000)
+                    .build())
+            .getAuditEntriesList();
+    assertThat(proposed)
+        .hasSizeGreaterThanOrEqualTo(all.size() - 3)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getKind()).isEqualTo(AuditEntry.Kind.KIND_ACTION_PROPOSED);
+              assertThat(e.getSequence()).isGreaterThan(3);
+            });
+  }
+
+  @Test
+  @Order(19)
+  void listFilters_badFilterOrForeignToken_isInvalidArgument() {
+    for (String filter :
+        List.of("state > APPLIED", "colour = red", "outcome = MAYBE", "(state = APPLIED")) {
+      StatusRuntimeException bad =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  operator.listActions(ListActionsRequest.newBuilder().setFilter(filter).build()));
+      assertThat(bad.getStatus().getCode()).as(filter).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(StatusDetails.fields(bad)).as(filter).containsExactly("filter");
+    }
+
+    String token =
+        operator
+            .listActions(
+                ListActionsRequest.newBuilder()
+                    .setFilter("state = REJECTED")
+                    .setPageSize(1)
+                    .build())
+            .getNextPageToken();
+    StatusRuntimeException foreign =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                operator.listActions(
+                    ListActionsRequest.newBuilder()
+                        .setFilter("state = APPLIED")
+                        .setPageToken(token)
+                        .build()));
+    assertThat(token).isNotEmpty();
+    assertThat(foreign.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(StatusDetails.fields(foreign)).containsExactly("page_token");
+  }
+
+  @Test
+  @Order(19)
+  void watchActions_withFilter_sendsOnlyMatchingChanges() throws Exception {
+    long head = operator.verifyAudit(VerifyAuditRequest.getDefaultInstance()).getHeadSequence();
+    java.util.concurrent.BlockingQueue<WatchActionsResponse> received =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    io.grpc.Context.CancellableContext watch = io.grpc.Context.current().withCancellation();
+    watch.run(
+        () ->
+            ControlServiceGrpc.newStub(channel)
+                .withCallCredentials(GrpcClients.bearer(TestKeys.token("viewer", "reader")))
+                .watchActions(
+                    WatchActionsRequest.newBuilder()
+                        .setAfterSequence(head)
+                        .setFilter("outcome = OUTCOME_APPLIED AND point = \"" + PUMP_SP + "\"")
+                        .build(),
+                    new StreamObserver<>() {
+                      @Override
+                      public void onNext(WatchActionsResponse message) {
+                        received.add(message);
+                      }
+
+                      @Override
+                      public void onError(Throwable failure) {}
+
+                      @Override
+                      public void onCompleted() {}
+                    }));
+    try {
+      ProposeSetpointResponse refused = agent.proposeSetpoint(proposal(SUPPLY_SP, 50, "C"));
+      ProposeSetpointResponse applied = agent.proposeSetpoint(proposal(PUMP_SP, 72, "%"));
+
+      WatchActionsResponse message = received.poll(10, TimeUnit.SECONDS);
+
+      assertThat(refused.getAction().getOutcome()).isEqualTo(Action.Outcome.OUTCOME_REJECTED);
+      assertThat(applied.getAction().getOutcome()).isEqualTo(Action.Outcome.OUTCOME_APPLIED);
+      assertThat(message).isNotNull();
+      assertThat(message.getAction().getName()).isEqualTo(applied.getAction().getName());
+    } finally {
+      watch.cancel(null);
+    }
   }
 
   @Test

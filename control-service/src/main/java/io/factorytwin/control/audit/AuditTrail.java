@@ -1,6 +1,8 @@
 package io.factorytwin.control.audit;
 
 import io.agroal.api.AgroalDataSource;
+import io.factorytwin.control.repository.FilterSql;
+import io.factorytwin.support.filter.Filter;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -15,6 +17,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +35,21 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class AuditTrail {
+
+  /** The fields a ListAuditEntries filter names, with their columns. */
+  public static final Map<String, Filter.Field> FILTER_FIELDS =
+      Map.of(
+          "sequence",
+          Filter.Field.integer("sequence"),
+          "kind",
+          Filter.Field.enumeration(
+              "kind", "KIND_", Arrays.stream(AuditKind.values()).map(Enum::name).toList()),
+          "actor",
+          Filter.Field.text("actor"),
+          "subject",
+          Filter.Field.text("subject"),
+          "create_time",
+          Filter.Field.timestamp("create_time"));
 
   /** The actor of entries that the service writes by itself, such as lease expiries. */
   public static final String SERVICE_ACTOR = "control-service";
@@ -213,14 +231,19 @@ public class AuditTrail {
   /** Returns the entry with the sequence, or null. */
   public AuditEntryRecord find(long sequence) {
     List<AuditEntryRecord> entries = new ArrayList<>();
-    read("WHERE sequence = ?", sequence, 1, entries::add);
+    read("WHERE sequence = ?", sequence, FilterSql.NONE, 1, entries::add);
     return entries.isEmpty() ? null : entries.getFirst();
   }
 
   /** Returns up to limit entries with a sequence greater than after, in ascending order. */
   public List<AuditEntryRecord> page(long after, int limit) {
+    return page(after, FilterSql.NONE, limit);
+  }
+
+  /** Returns up to limit entries that match the filter after the sequence, in ascending order. */
+  public List<AuditEntryRecord> page(long after, FilterSql filter, int limit) {
     List<AuditEntryRecord> entries = new ArrayList<>();
-    read("WHERE sequence > ?", after, limit, entries::add);
+    read("WHERE sequence > ?" + filter.and(), after, filter, limit, entries::add);
     return entries;
   }
 
@@ -237,7 +260,8 @@ public class AuditTrail {
     }
   }
 
-  private void read(String where, long key, int limit, Consumer<AuditEntryRecord> visitor) {
+  private void read(
+      String where, long key, FilterSql filter, int limit, Consumer<AuditEntryRecord> visitor) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
@@ -246,7 +270,7 @@ public class AuditTrail {
                     + where
                     + " ORDER BY sequence LIMIT ?")) {
       select.setLong(1, key);
-      select.setInt(2, limit);
+      select.setInt(filter.bind(select, 2), limit);
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
           Timestamp facility = row.getTimestamp(6);

@@ -4,9 +4,11 @@ import io.factorytwin.control.audit.AuditEntryRecord;
 import io.factorytwin.control.audit.AuditTrail;
 import io.factorytwin.control.mapping.ControlMapper;
 import io.factorytwin.control.model.ActionRecord;
+import io.factorytwin.control.repository.ActionStore;
 import io.factorytwin.control.service.Proposals;
 import io.factorytwin.control.v1.Keepalive;
 import io.factorytwin.control.v1.WatchActionsResponse;
+import io.factorytwin.support.filter.Filter;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -26,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * sent nothing for {@value #KEEPALIVE_MS} ms sends a keepalive.
  *
  * <p>NOTE: each message carries the action as it is when the entry is read, not as it was at that
- * sequence, so a replay after a reconnect shows the latest state of older changes.
+ * sequence, so a replay after a reconnect shows the latest state of older changes, and a filter on
+ * {@code state} or {@code outcome} is matched against that latest state.
  */
 @ApplicationScoped
 public class ActionWatches {
@@ -46,9 +49,13 @@ public class ActionWatches {
     this.proposals = proposals;
   }
 
-  /** Streams the action changes after the given audit sequence until the client cancels. */
-  void start(ServerCallStreamObserver<WatchActionsResponse> response, long afterSequence) {
-    Stream stream = new Stream(response, afterSequence);
+  /**
+   * Streams the changes of the actions that match the filter after the given audit sequence, until
+   * the client cancels.
+   */
+  void start(
+      ServerCallStreamObserver<WatchActionsResponse> response, long afterSequence, Filter filter) {
+    Stream stream = new Stream(response, afterSequence, filter);
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
     response.setOnCancelHandler(
         () -> {
@@ -68,12 +75,17 @@ public class ActionWatches {
   /** One client's stream: the last sequence checked and when the last message went out. */
   private final class Stream {
     private final ServerCallStreamObserver<WatchActionsResponse> response;
+    private final Filter filter;
     private long lastSequence;
     private long lastSentMs = System.currentTimeMillis();
 
-    Stream(ServerCallStreamObserver<WatchActionsResponse> response, long afterSequence) {
+    Stream(
+        ServerCallStreamObserver<WatchActionsResponse> response,
+        long afterSequence,
+        Filter filter) {
       this.response = response;
       this.lastSequence = afterSequence;
+      this.filter = filter;
     }
 
     void poll() {
@@ -85,7 +97,7 @@ public class ActionWatches {
         for (AuditEntryRecord entry : entries) {
           if (entry.subject().startsWith("actions/")) {
             ActionRecord action = proposals.find(entry.subject().substring("actions/".length()));
-            if (action != null) {
+            if (action != null && filter.matches(field -> ActionStore.filterValue(action, field))) {
               response.onNext(
                   WatchActionsResponse.newBuilder()
                       .setSequence(entry.sequence())

@@ -10,6 +10,11 @@ import io.factorytwin.control.model.ActionRecord;
 import io.factorytwin.control.model.AgentRecord;
 import io.factorytwin.control.model.GuardrailRecord;
 import io.factorytwin.control.model.HoldRecord;
+import io.factorytwin.control.repository.ActionStore;
+import io.factorytwin.control.repository.AgentStore;
+import io.factorytwin.control.repository.FilterSql;
+import io.factorytwin.control.repository.GuardrailStore;
+import io.factorytwin.control.repository.HoldStore;
 import io.factorytwin.control.service.Agents;
 import io.factorytwin.control.service.Decisions;
 import io.factorytwin.control.service.Guardrails;
@@ -62,6 +67,7 @@ import io.factorytwin.control.v1.WatchActionsResponse;
 import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.support.error.NotFoundException;
 import io.factorytwin.support.error.PermissionDeniedException;
+import io.factorytwin.support.filter.Filter;
 import io.factorytwin.support.grpc.Caller;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -145,13 +151,15 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   @Override
   public void listAgents(ListAgentsRequest request, StreamObserver<ListAgentsResponse> response) {
     int size = Pages.size(request.getPageSize());
-    Pages.rejectFilterAndOrder(request.getFilter(), request.getOrderBy(), "name");
-    String after = Pages.position(request.getPageToken(), "ListAgents");
-    List<AgentRecord> page = agents.page(after, size + 1);
+    Pages.requireDefaultOrder(request.getOrderBy(), "name");
+    FilterSql filter = Pages.filter(request.getFilter(), AgentStore.FILTER_FIELDS);
+    String method = Pages.method("ListAgents", request.getFilter());
+    String after = Pages.position(request.getPageToken(), method);
+    List<AgentRecord> page = agents.page(after, filter, size + 1);
     ListAgentsResponse.Builder builder = ListAgentsResponse.newBuilder();
     page.stream().limit(size).forEach(agent -> builder.addAgents(ControlMapper.agent(agent)));
     if (page.size() > size) {
-      builder.setNextPageToken(Pages.token("ListAgents", page.get(size - 1).id()));
+      builder.setNextPageToken(Pages.token(method, page.get(size - 1).id()));
     }
     reply(response, builder.build());
   }
@@ -204,13 +212,15 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   public void listGuardrails(
       ListGuardrailsRequest request, StreamObserver<ListGuardrailsResponse> response) {
     int size = Pages.size(request.getPageSize());
-    Pages.rejectFilterAndOrder(request.getFilter(), request.getOrderBy(), "name");
-    String after = Pages.position(request.getPageToken(), "ListGuardrails");
-    List<GuardrailRecord> page = guardrails.page(after, size + 1);
+    Pages.requireDefaultOrder(request.getOrderBy(), "name");
+    FilterSql filter = Pages.filter(request.getFilter(), GuardrailStore.FILTER_FIELDS);
+    String method = Pages.method("ListGuardrails", request.getFilter());
+    String after = Pages.position(request.getPageToken(), method);
+    List<GuardrailRecord> page = guardrails.page(after, filter, size + 1);
     ListGuardrailsResponse.Builder builder = ListGuardrailsResponse.newBuilder();
     page.stream().limit(size).forEach(g -> builder.addGuardrails(ControlMapper.guardrail(g)));
     if (page.size() > size) {
-      builder.setNextPageToken(Pages.token("ListGuardrails", page.get(size - 1).id()));
+      builder.setNextPageToken(Pages.token(method, page.get(size - 1).id()));
     }
     reply(response, builder.build());
   }
@@ -271,25 +281,16 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   public void listActions(
       ListActionsRequest request, StreamObserver<ListActionsResponse> response) {
     int size = Pages.size(request.getPageSize());
-    Pages.rejectFilterAndOrder(request.getFilter(), request.getOrderBy(), "create_time desc");
-    String position = Pages.position(request.getPageToken(), "ListActions");
-    Instant before = null;
-    String beforeId = "";
-    if (!position.isEmpty()) {
-      int bar = position.indexOf(' ');
-      try {
-        before = Instant.parse(position.substring(0, bar));
-        beforeId = position.substring(bar + 1);
-      } catch (RuntimeException e) {
-        throw new InvalidArgumentException("page_token", "is not a token of this call");
-      }
-    }
-    List<ActionRecord> page = proposals.page(before, beforeId, size + 1);
+    Pages.requireDefaultOrder(request.getOrderBy(), "create_time desc");
+    FilterSql filter = Pages.filter(request.getFilter(), ActionStore.FILTER_FIELDS);
+    String method = Pages.method("ListActions", request.getFilter());
+    Pages.TimeAndId position = Pages.timeAndId(Pages.position(request.getPageToken(), method));
+    List<ActionRecord> page = proposals.page(position.time(), position.id(), filter, size + 1);
     ListActionsResponse.Builder builder = ListActionsResponse.newBuilder();
     page.stream().limit(size).forEach(a -> builder.addActions(ControlMapper.action(a)));
     if (page.size() > size) {
       ActionRecord last = page.get(size - 1);
-      builder.setNextPageToken(Pages.token("ListActions", last.createTime() + " " + last.id()));
+      builder.setNextPageToken(Pages.token(method, last.createTime() + " " + last.id()));
     }
     reply(response, builder.build());
   }
@@ -336,7 +337,7 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   @Override
   public void watchActions(
       WatchActionsRequest request, StreamObserver<WatchActionsResponse> response) {
-    Pages.rejectFilterAndOrder(request.getFilter(), "", "");
+    Filter filter = Filter.parse(request.getFilter(), ActionStore.FILTER_FIELDS);
     long head = audit.head().sequence();
     long after = head;
     if (request.hasAfterSequence()) {
@@ -345,7 +346,7 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
         throw resumeTokenExpired(after, head);
       }
     }
-    watches.start((ServerCallStreamObserver<WatchActionsResponse>) response, after);
+    watches.start((ServerCallStreamObserver<WatchActionsResponse>) response, after, filter);
   }
 
   @Override
@@ -379,14 +380,16 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   @Override
   public void listHolds(ListHoldsRequest request, StreamObserver<ListHoldsResponse> response) {
     int size = Pages.size(request.getPageSize());
-    // NOTE: holds are listed by id, not newest first as the contract's default order says.
-    Pages.rejectFilterAndOrder(request.getFilter(), request.getOrderBy(), "");
-    String after = Pages.position(request.getPageToken(), "ListHolds");
-    List<HoldRecord> page = holds.page(after, size + 1);
+    Pages.requireDefaultOrder(request.getOrderBy(), "create_time desc");
+    FilterSql filter = Pages.filter(request.getFilter(), HoldStore.FILTER_FIELDS);
+    String method = Pages.method("ListHolds", request.getFilter());
+    Pages.TimeAndId position = Pages.timeAndId(Pages.position(request.getPageToken(), method));
+    List<HoldRecord> page = holds.page(position.time(), position.id(), filter, size + 1);
     ListHoldsResponse.Builder builder = ListHoldsResponse.newBuilder();
     page.stream().limit(size).forEach(h -> builder.addHolds(ControlMapper.hold(h)));
     if (page.size() > size) {
-      builder.setNextPageToken(Pages.token("ListHolds", page.get(size - 1).id()));
+      HoldRecord last = page.get(size - 1);
+      builder.setNextPageToken(Pages.token(method, last.createTime() + " " + last.id()));
     }
     reply(response, builder.build());
   }
@@ -415,20 +418,21 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   public void listAuditEntries(
       ListAuditEntriesRequest request, StreamObserver<ListAuditEntriesResponse> response) {
     int size = Pages.size(request.getPageSize());
-    Pages.rejectFilterAndOrder(request.getFilter(), request.getOrderBy(), "sequence");
-    String position = Pages.position(request.getPageToken(), "ListAuditEntries");
+    Pages.requireDefaultOrder(request.getOrderBy(), "sequence");
+    FilterSql filter = Pages.filter(request.getFilter(), AuditTrail.FILTER_FIELDS);
+    String method = Pages.method("ListAuditEntries", request.getFilter());
+    String position = Pages.position(request.getPageToken(), method);
     long after;
     try {
       after = position.isEmpty() ? 0 : Long.parseLong(position);
     } catch (NumberFormatException e) {
       throw new InvalidArgumentException("page_token", "is not a token of this call");
     }
-    List<AuditEntryRecord> page = audit.page(after, size + 1);
+    List<AuditEntryRecord> page = audit.page(after, filter, size + 1);
     ListAuditEntriesResponse.Builder builder = ListAuditEntriesResponse.newBuilder();
     page.stream().limit(size).forEach(e -> builder.addAuditEntries(ControlMapper.auditEntry(e)));
     if (page.size() > size) {
-      builder.setNextPageToken(
-          Pages.token("ListAuditEntries", Long.toString(page.get(size - 1).sequence())));
+      builder.setNextPageToken(Pages.token(method, Long.toString(page.get(size - 1).sequence())));
     }
     reply(response, builder.build());
   }

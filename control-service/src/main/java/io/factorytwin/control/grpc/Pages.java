@@ -1,8 +1,12 @@
 package io.factorytwin.control.grpc;
 
+import io.factorytwin.control.repository.FilterSql;
 import io.factorytwin.support.error.InvalidArgumentException;
+import io.factorytwin.support.filter.Filter;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * Page sizes and tokens of the List calls. A token carries the name of the method it belongs to, so
@@ -46,18 +50,51 @@ final class Pages {
   }
 
   /**
-   * Rejects the filter and order_by of a List call.
-   *
-   * <p>TODO: AIP-160 filters and order_by other than the default are not supported yet; a request
-   * that sets them gets INVALID_ARGUMENT.
+   * Parses the filter of a List call over its fields; a malformed one fails with INVALID_ARGUMENT
+   * on {@code filter}.
    */
-  static void rejectFilterAndOrder(String filter, String orderBy, String defaultOrder) {
-    if (!filter.isEmpty()) {
-      throw new InvalidArgumentException("filter", "filters are not supported yet; leave it empty");
-    }
+  static FilterSql filter(String text, Map<String, Filter.Field> fields) {
+    return FilterSql.of(Filter.parse(text, fields));
+  }
+
+  /**
+   * Returns the method key of a filtered List call's page tokens. It carries a digest of the
+   * filter, so a token used with another filter fails instead of returning a page of the wrong
+   * rows.
+   */
+  static String method(String method, String filter) {
+    return filter.isBlank()
+        ? method
+        : method + "#" + Integer.toHexString(filter.strip().hashCode());
+  }
+
+  /**
+   * Rejects an order_by other than the call's default order.
+   *
+   * <p>NOTE: only the default order is supported; a request that asks for another gets
+   * INVALID_ARGUMENT.
+   */
+  static void requireDefaultOrder(String orderBy, String defaultOrder) {
     if (!orderBy.isEmpty() && !orderBy.trim().equals(defaultOrder)) {
       throw new InvalidArgumentException(
           "order_by", "only the default order '" + defaultOrder + "' is supported");
+    }
+  }
+
+  /** A position in a list ordered by create time and id, newest first; a null time is the start. */
+  record TimeAndId(Instant time, String id) {}
+
+  /** Reads a "time id" position; the empty position is the first page. */
+  static TimeAndId timeAndId(String position) {
+    if (position.isEmpty()) {
+      return new TimeAndId(null, "");
+    }
+    int space = position.indexOf(' ');
+    try {
+      return new TimeAndId(
+          Instant.parse(position.substring(0, space)), position.substring(space + 1));
+    } catch (RuntimeException e) {
+      throw invalid();
     }
   }
 

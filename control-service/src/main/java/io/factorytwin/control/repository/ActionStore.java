@@ -7,6 +7,7 @@ import io.factorytwin.control.model.ActionRecord.ActionState;
 import io.factorytwin.control.model.ActionRecord.GuardrailReference;
 import io.factorytwin.control.model.AgentMode;
 import io.factorytwin.control.model.Violation;
+import io.factorytwin.support.filter.Filter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,11 +15,29 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code action} table and its violations and guardrail references. */
 @ApplicationScoped
 public class ActionStore {
+
+  /** The fields a ListActions or WatchActions filter names, with their columns. */
+  public static final Map<String, Filter.Field> FILTER_FIELDS =
+      Map.of(
+          "agent",
+          Filter.Field.text(
+              "agent_id",
+              value -> value.startsWith("agents/") ? value.substring("agents/".length()) : null),
+          "point",
+          Filter.Field.text("point"),
+          "state",
+          Filter.Field.enumeration("state", "STATE_", names(ActionState.values())),
+          "outcome",
+          Filter.Field.enumeration("outcome", "OUTCOME_", names(ActionOutcome.values())),
+          "create_time",
+          Filter.Field.timestamp("create_time"));
 
   private static final String COLUMNS =
       "id, agent_id, point, requested_value, unit, rationale, request_id, agent_mode, outcome,"
@@ -294,16 +313,22 @@ public class ActionStore {
     return found.isEmpty() ? null : found.getFirst();
   }
 
-  /** Returns up to limit actions, newest first, that come after the given position. */
-  public List<ActionRecord> page(Instant beforeCreateTime, String beforeId, int limit) {
+  /**
+   * Returns up to limit actions that match the filter, newest first, after the given position (a
+   * null time for the first page).
+   */
+  public List<ActionRecord> page(
+      Instant beforeCreateTime, String beforeId, FilterSql filter, int limit) {
+    List<Object> keys = new ArrayList<>();
+    String where;
     if (beforeCreateTime == null) {
-      return query("ORDER BY create_time DESC, id DESC", List.of(), limit);
+      where = filter.condition().isEmpty() ? "" : "WHERE " + filter.condition();
+    } else {
+      where = "WHERE (create_time < ? OR (create_time = ? AND id < ?))" + filter.and();
+      keys.addAll(List.of(beforeCreateTime, beforeCreateTime, beforeId));
     }
-    return query(
-        "WHERE (create_time < ? OR (create_time = ? AND id < ?))"
-            + " ORDER BY create_time DESC, id DESC",
-        List.of(beforeCreateTime, beforeCreateTime, beforeId),
-        limit);
+    keys.addAll(filter.parameters());
+    return query(where + " ORDER BY create_time DESC, id DESC", keys, limit);
   }
 
   private List<ActionRecord> query(String where, List<Object> keys, int limit) {
@@ -313,13 +338,7 @@ public class ActionStore {
           connection.prepareStatement(
               "SELECT " + READ_COLUMNS + " FROM action " + where + " LIMIT ?")) {
         int index = 1;
-        for (Object key : keys) {
-          if (key instanceof Instant instant) {
-            Sql.setInstant(select, index++, instant);
-          } else {
-            select.setString(index++, (String) key);
-          }
-        }
+        index = FilterSql.bind(select, index, keys);
         select.setInt(index, limit);
         try (ResultSet row = select.executeQuery()) {
           while (row.next()) {
@@ -437,5 +456,21 @@ public class ActionStore {
         insert.executeBatch();
       }
     }
+  }
+
+  static List<String> names(Enum<?>[] values) {
+    return Arrays.stream(values).map(Enum::name).toList();
+  }
+
+  /** Returns a filter field's value of an action, as {@link Filter#matches} takes it. */
+  public static Object filterValue(ActionRecord action, String field) {
+    return switch (field) {
+      case "agent" -> action.agentId();
+      case "point" -> action.point();
+      case "state" -> action.state().name();
+      case "outcome" -> action.outcome().name();
+      case "create_time" -> action.createTime();
+      default -> null;
+    };
   }
 }

@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.factorytwin.control.model.AgentMode;
 import io.factorytwin.control.model.AgentRecord;
 import io.factorytwin.support.error.AlreadyExistsException;
+import io.factorytwin.support.filter.Filter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,10 +15,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code agent} table. Writes join the caller's transaction. */
 @ApplicationScoped
 public class AgentStore {
+
+  /** The fields a ListAgents filter names, with their columns. */
+  public static final Map<String, Filter.Field> FILTER_FIELDS =
+      Map.of(
+          "mode",
+          Filter.Field.enumeration("mode", "MODE_", ActionStore.names(AgentMode.values())),
+          "enabled",
+          Filter.Field.bool("enabled"),
+          "owner",
+          Filter.Field.text("owner"),
+          "lease_expire_time",
+          Filter.Field.timestamp("lease_expire_time"));
 
   private static final String COLUMNS =
       "id, display_name, owner, scopes, mode, enabled, lease_duration_ms, lease_expire_time,"
@@ -106,22 +120,23 @@ public class AgentStore {
 
   /** Returns the agent, or null. */
   public AgentRecord find(String id) {
-    List<AgentRecord> found = query("WHERE id = ?", id, 1);
+    List<AgentRecord> found = query("WHERE id = ?", List.of(id), 1);
     return found.isEmpty() ? null : found.getFirst();
   }
 
-  /** Returns up to limit agents with an id after the given one, ordered by id. */
-  public List<AgentRecord> page(String afterId, int limit) {
-    return query("WHERE id > ? ORDER BY id", afterId, limit);
+  /** Returns up to limit agents that match the filter with an id after the given one, by id. */
+  public List<AgentRecord> page(String afterId, FilterSql filter, int limit) {
+    List<Object> keys = new ArrayList<>(List.of(afterId));
+    keys.addAll(filter.parameters());
+    return query("WHERE id > ?" + filter.and() + " ORDER BY id", keys, limit);
   }
 
-  private List<AgentRecord> query(String where, String key, int limit) {
+  private List<AgentRecord> query(String where, List<Object> keys, int limit) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
                 "SELECT " + COLUMNS + " FROM agent " + where + " LIMIT ?")) {
-      select.setString(1, key);
-      select.setInt(2, limit);
+      select.setInt(FilterSql.bind(select, 1, keys), limit);
       List<AgentRecord> agents = new ArrayList<>();
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {

@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.factorytwin.control.model.GuardrailRecord;
 import io.factorytwin.control.model.Interlock;
 import io.factorytwin.support.error.AlreadyExistsException;
+import io.factorytwin.support.filter.Filter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,16 @@ import java.util.Map;
 /** The {@code guardrail} and {@code guardrail_interlock} tables. Writes join the transaction. */
 @ApplicationScoped
 public class GuardrailStore {
+
+  /** The fields a ListGuardrails filter names, with their columns. */
+  public static final Map<String, Filter.Field> FILTER_FIELDS =
+      Map.of(
+          "point_pattern",
+          Filter.Field.text("point_pattern"),
+          "unit",
+          Filter.Field.text("unit"),
+          "update_time",
+          Filter.Field.timestamp("update_time"));
 
   private static final String COLUMNS =
       "id, point_pattern, description, unit, min_value, max_value, max_rate_per_minute,"
@@ -123,13 +134,15 @@ public class GuardrailStore {
 
   /** Returns the guardrail, or null. */
   public GuardrailRecord find(String id) {
-    List<GuardrailRecord> found = query("WHERE id = ?", id, 1);
+    List<GuardrailRecord> found = query("WHERE id = ?", List.of(id), 1);
     return found.isEmpty() ? null : found.getFirst();
   }
 
-  /** Returns up to limit guardrails with an id after the given one, ordered by id. */
-  public List<GuardrailRecord> page(String afterId, int limit) {
-    return query("WHERE id > ? ORDER BY id", afterId, limit);
+  /** Returns up to limit guardrails that match the filter with an id after the given one, by id. */
+  public List<GuardrailRecord> page(String afterId, FilterSql filter, int limit) {
+    List<Object> keys = new ArrayList<>(List.of(afterId));
+    keys.addAll(filter.parameters());
+    return query("WHERE id > ?" + filter.and() + " ORDER BY id", keys, limit);
   }
 
   /**
@@ -139,18 +152,17 @@ public class GuardrailStore {
    * suits hundreds of guardrails, not hundreds of thousands.
    */
   public List<GuardrailRecord> all() {
-    return query("WHERE id > ? ORDER BY id", "", Integer.MAX_VALUE);
+    return query("WHERE id > ? ORDER BY id", List.of(""), Integer.MAX_VALUE);
   }
 
-  private List<GuardrailRecord> query(String where, String key, int limit) {
+  private List<GuardrailRecord> query(String where, List<Object> keys, int limit) {
     try (Connection connection = dataSource.getConnection()) {
       List<GuardrailRecord> rows = new ArrayList<>();
       Map<String, List<Interlock>> interlocks = new HashMap<>();
       try (PreparedStatement select =
           connection.prepareStatement(
               "SELECT " + COLUMNS + " FROM guardrail " + where + " LIMIT ?")) {
-        select.setString(1, key);
-        select.setInt(2, limit);
+        select.setInt(FilterSql.bind(select, 1, keys), limit);
         try (ResultSet row = select.executeQuery()) {
           while (row.next()) {
             String id = row.getString("id");

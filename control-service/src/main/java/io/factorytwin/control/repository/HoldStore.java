@@ -3,6 +3,7 @@ package io.factorytwin.control.repository;
 import io.agroal.api.AgroalDataSource;
 import io.factorytwin.control.model.HoldRecord;
 import io.factorytwin.support.error.AlreadyExistsException;
+import io.factorytwin.support.filter.Filter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,10 +12,23 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code hold} table. Writes join the caller's transaction. */
 @ApplicationScoped
 public class HoldStore {
+
+  /** The fields a ListHolds filter names, with their columns. */
+  public static final Map<String, Filter.Field> FILTER_FIELDS =
+      Map.of(
+          "point",
+          Filter.Field.text("point"),
+          "state",
+          Filter.Field.enumeration("state", "STATE_", List.of("ACTIVE", "RELEASED")),
+          "creator",
+          Filter.Field.text("creator"),
+          "create_time",
+          Filter.Field.timestamp("create_time"));
 
   private static final String COLUMNS =
       "id, point, hold_value, unit, reason, state, previous_value, point_version, creator,"
@@ -75,27 +89,39 @@ public class HoldStore {
 
   /** Returns the hold, or null. */
   public HoldRecord find(String id) {
-    List<HoldRecord> found = query("WHERE id = ?", id, 1);
+    List<HoldRecord> found = query("WHERE id = ?", List.of(id), 1);
     return found.isEmpty() ? null : found.getFirst();
   }
 
   /** Returns the active hold of the point, or null. */
   public HoldRecord active(String point) {
-    List<HoldRecord> found = query("WHERE point = ? AND state = 'ACTIVE'", point, 1);
+    List<HoldRecord> found = query("WHERE point = ? AND state = 'ACTIVE'", List.of(point), 1);
     return found.isEmpty() ? null : found.getFirst();
   }
 
-  /** Returns up to limit holds with an id after the given one, ordered by id. */
-  public List<HoldRecord> page(String afterId, int limit) {
-    return query("WHERE id > ? ORDER BY id", afterId, limit);
+  /**
+   * Returns up to limit holds that match the filter, newest first, after the given position (a null
+   * time for the first page).
+   */
+  public List<HoldRecord> page(
+      Instant beforeCreateTime, String beforeId, FilterSql filter, int limit) {
+    List<Object> keys = new ArrayList<>();
+    String where;
+    if (beforeCreateTime == null) {
+      where = filter.condition().isEmpty() ? "" : "WHERE " + filter.condition();
+    } else {
+      where = "WHERE (create_time < ? OR (create_time = ? AND id < ?))" + filter.and();
+      keys.addAll(List.of(beforeCreateTime, beforeCreateTime, beforeId));
+    }
+    keys.addAll(filter.parameters());
+    return query(where + " ORDER BY create_time DESC, id DESC", keys, limit);
   }
 
-  private List<HoldRecord> query(String where, String key, int limit) {
+  private List<HoldRecord> query(String where, List<Object> keys, int limit) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select =
             connection.prepareStatement("SELECT " + COLUMNS + " FROM hold " + where + " LIMIT ?")) {
-      select.setString(1, key);
-      select.setInt(2, limit);
+      select.setInt(FilterSql.bind(select, 1, keys), limit);
       List<HoldRecord> holds = new ArrayList<>();
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {

@@ -4,6 +4,7 @@ import io.factorytwin.control.audit.AuditKind;
 import io.factorytwin.control.audit.AuditTrail;
 import io.factorytwin.control.model.AgentRecord;
 import io.factorytwin.control.repository.AgentStore;
+import io.factorytwin.control.repository.FilterSql;
 import io.factorytwin.control.repository.RequestStore;
 import io.factorytwin.support.error.EtagMismatchException;
 import io.factorytwin.support.error.InvalidArgumentException;
@@ -91,9 +92,9 @@ public class Agents {
     return agent;
   }
 
-  /** Returns one page of agents ordered by id. */
-  public List<AgentRecord> page(String afterId, int limit) {
-    return store.page(afterId, limit);
+  /** Returns one page of the agents that match the filter, ordered by id. */
+  public List<AgentRecord> page(String afterId, FilterSql filter, int limit) {
+    return store.page(afterId, filter, limit);
   }
 
   /** Changes the agent's settings; a disabled agent is refused on its next call. */

@@ -4,6 +4,7 @@ import io.factorytwin.control.audit.AuditKind;
 import io.factorytwin.control.audit.AuditTrail;
 import io.factorytwin.control.model.GuardrailRecord;
 import io.factorytwin.control.model.Interlock;
+import io.factorytwin.control.repository.FilterSql;
 import io.factorytwin.control.repository.GuardrailStore;
 import io.factorytwin.control.repository.RequestStore;
 import io.factorytwin.support.error.EtagMismatchException;
@@ -105,9 +106,9 @@ public class Guardrails {
     return guardrail;
   }
 
-  /** Returns one page of guardrails ordered by id. */
-  public List<GuardrailRecord> page(String afterId, int limit) {
-    return store.page(afterId, limit);
+  /** Returns one page of the guardrails that match the filter, ordered by id. */
+  public List<GuardrailRecord> page(String afterId, FilterSql filter, int limit) {
+    return store.page(afterId, filter, limit);
   }
 
   /** Returns every guardrail whose pattern matches the point name. */

@@ -5,6 +5,7 @@ import io.factorytwin.control.audit.AuditTrail;
 import io.factorytwin.control.model.GuardrailRecord;
 import io.factorytwin.control.model.HoldRecord;
 import io.factorytwin.control.repository.ActionStore;
+import io.factorytwin.control.repository.FilterSql;
 import io.factorytwin.control.repository.HoldStore;
 import io.factorytwin.control.repository.RequestStore;
 import io.factorytwin.control.twin.TwinGateway;
@@ -193,9 +194,10 @@ public class Holds {
     return hold;
   }
 
-  /** Returns one page of holds ordered by id. */
-  public List<HoldRecord> page(String afterId, int limit) {
-    return store.page(afterId, limit);
+  /** Returns one page of the holds that match the filter, newest first (a null time first). */
+  public List<HoldRecord> page(
+      Instant beforeCreateTime, String beforeId, FilterSql filter, int limit) {
+    return store.page(beforeCreateTime, beforeId, filter, limit);
   }
 
   /** Releases the hold; a released hold is returned unchanged. */

@@ -13,6 +13,7 @@ import io.factorytwin.control.model.GuardrailRecord;
 import io.factorytwin.control.model.Violation;
 import io.factorytwin.control.repository.ActionStore;
 import io.factorytwin.control.repository.AgentStore;
+import io.factorytwin.control.repository.FilterSql;
 import io.factorytwin.control.repository.HoldStore;
 import io.factorytwin.control.repository.PointLocks;
 import io.factorytwin.control.twin.TwinGateway;
@@ -489,9 +490,10 @@ public class Proposals {
     return action;
   }
 
-  /** Returns up to limit actions, newest first, after the given position (null for the first). */
-  public List<ActionRecord> page(Instant beforeCreateTime, String beforeId, int limit) {
-    return actions.page(beforeCreateTime, beforeId, limit);
+  /** Returns up to limit matching actions, newest first, after the given position (null first). */
+  public List<ActionRecord> page(
+      Instant beforeCreateTime, String beforeId, FilterSql filter, int limit) {
+    return actions.page(beforeCreateTime, beforeId, filter, limit);
   }
 
   /** Returns the action, or null when there is none. */
