@@ -266,12 +266,15 @@ public class ActionStore {
 
   /**
    * Returns up to limit APPLIED actions of agents whose heartbeat lease ended before the given
-   * wall-clock time, oldest first.
+   * wall-clock time, oldest first. Points under an active hold keep their held value and are left
+   * out here, so that however many of them there are, they never fill a batch.
    */
   public List<ActionRecord> appliedWithExpiredLease(Instant now, int limit) {
     return query(
         "WHERE state = 'APPLIED' AND agent_id IN (SELECT id FROM agent WHERE"
-            + " lease_expire_time IS NULL OR lease_expire_time < ?) ORDER BY create_time, id",
+            + " lease_expire_time IS NULL OR lease_expire_time < ?)"
+            + " AND point NOT IN (SELECT point FROM hold WHERE state = 'ACTIVE')"
+            + " ORDER BY create_time, id",
         List.of(now),
         limit);
   }
