@@ -17,6 +17,7 @@ import io.factorytwin.twin.v1.AnalyzeImpactResponse;
 import io.factorytwin.twin.v1.ApplyDesignRequest;
 import io.factorytwin.twin.v1.ApplyDesignResponse;
 import io.factorytwin.twin.v1.ApplySetpointRequest;
+import io.factorytwin.twin.v1.BatchApplySetpointsRequest;
 import io.factorytwin.twin.v1.EdgeKind;
 import io.factorytwin.twin.v1.GetNodeRequest;
 import io.factorytwin.twin.v1.GetPointRequest;
@@ -526,6 +527,66 @@ class TwinGraphGrpcTest {
     assertThat(StatusDetails.reason(stale)).isEqualTo("VERSION_MISMATCH");
     assertThat(after.getVersion()).isEqualTo(2);
     assertThat(history).containsExactly(applied);
+  }
+
+  @Test
+  void batchApplySetpoints_appliesAllOrNothing() {
+    String twinId = referenceHall();
+    String parent = "twins/" + twinId;
+    String supply = parent + "/points/hall-1.row-01.cdu-1.liquid-temperature-sp.secondary-supply";
+    String pump = parent + "/points/hall-1.row-01.cdu-1.pump-speed-sp";
+    String otherPump = parent + "/points/hall-1.row-01.cdu-2.pump-speed-sp";
+
+    StatusRuntimeException stale =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                twin.control.batchApplySetpoints(
+                    BatchApplySetpointsRequest.newBuilder()
+                        .setParent(parent)
+                        .addRequests(setpoint(supply, 32, 1))
+                        .addRequests(setpoint(pump, 60, 7))
+                        .build()));
+    StatusRuntimeException outOfRange =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                twin.control.batchApplySetpoints(
+                    BatchApplySetpointsRequest.newBuilder()
+                        .setParent(parent)
+                        .addRequests(setpoint(supply, 32, 1))
+                        .addRequests(setpoint(pump, 140, 1))
+                        .build()));
+    StatusRuntimeException twice =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                twin.control.batchApplySetpoints(
+                    BatchApplySetpointsRequest.newBuilder()
+                        .setParent(parent)
+                        .addRequests(setpoint(pump, 50, 1))
+                        .addRequests(setpoint(pump, 55, 1))
+                        .build()));
+    long versionAfterFailures =
+        twin.reader.getPoint(GetPointRequest.newBuilder().setName(supply).build()).getVersion();
+    BatchApplySetpointsRequest good =
+        BatchApplySetpointsRequest.newBuilder()
+            .setParent(parent)
+            .addRequests(setpoint(supply, 32, 1))
+            .addRequests(setpoint(pump, 60, 1))
+            .addRequests(setpoint(otherPump, 65, 1))
+            .build();
+    List<SetpointChange> applied = twin.control.batchApplySetpoints(good).getChangesList();
+    List<SetpointChange> retried = twin.control.batchApplySetpoints(good).getChangesList();
+
+    assertThat(stale.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+    assertThat(StatusDetails.reason(stale)).isEqualTo("VERSION_MISMATCH");
+    assertThat(StatusDetails.fields(outOfRange)).containsExactly("requests[1].value");
+    assertThat(StatusDetails.fields(twice)).containsExactly("requests[1].point");
+    assertThat(versionAfterFailures).as("the failed batches applied nothing").isEqualTo(1);
+    assertThat(applied).extracting(SetpointChange::getValue).containsExactly(32.0, 60.0, 65.0);
+    assertThat(applied).extracting(SetpointChange::getVersion).containsExactly(2L, 2L, 2L);
+    assertThat(retried).isEqualTo(applied);
   }
 
   @Test

@@ -44,6 +44,18 @@ public final class InvalidArgumentException extends DomainException {
     return violations;
   }
 
+  /**
+   * Returns the same failure with every field path under the given prefix, such as {@code
+   * requests[2].} for the third item of a batch call.
+   */
+  public InvalidArgumentException under(String prefix) {
+    return new InvalidArgumentException(
+        reason(),
+        violations.stream()
+            .map(v -> new FieldViolation(prefix + v.field(), v.description()))
+            .toList());
+  }
+
   private static String summarize(List<FieldViolation> violations) {
     return violations.stream()
         .map(v -> v.field() + ": " + v.description())

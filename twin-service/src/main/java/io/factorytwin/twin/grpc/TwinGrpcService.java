@@ -32,6 +32,8 @@ import io.factorytwin.twin.v1.ApplyDesignRequest;
 import io.factorytwin.twin.v1.ApplyDesignResponse;
 import io.factorytwin.twin.v1.ApplySetpointRequest;
 import io.factorytwin.twin.v1.AttributeValue;
+import io.factorytwin.twin.v1.BatchApplySetpointsRequest;
+import io.factorytwin.twin.v1.BatchApplySetpointsResponse;
 import io.factorytwin.twin.v1.EdgeKind;
 import io.factorytwin.twin.v1.GetHistoryRequest;
 import io.factorytwin.twin.v1.GetHistoryResponse;
@@ -93,6 +95,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -123,6 +126,9 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   private static final int MAX_DEPTH = 1000;
   private static final int MAX_FAILED_NODES = 1000;
   private static final int MAX_NAMED_POINTS = 10_000;
+
+  /** Most changes one BatchApplySetpoints call may carry, as the contract says. */
+  private static final int MAX_BATCH_SETPOINTS = 1000;
 
   private static final Map<String, Type> TWIN_FIELDS =
       Map.of("design", Type.TEXT, "display_name", Type.TEXT);
@@ -1078,6 +1084,66 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   @Blocking
   public void applySetpoint(ApplySetpointRequest request, StreamObserver<SetpointChange> response) {
     lease.requireOwner();
+    Setpoints.Request checked = checkSetpoint(request);
+    Setpoints.Change change;
+    try {
+      change = setpoints.apply(checked);
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+    reply(response, publishSetpoint(change));
+  }
+
+  @Override
+  @Blocking
+  public void batchApplySetpoints(
+      BatchApplySetpointsRequest request, StreamObserver<BatchApplySetpointsResponse> response) {
+    lease.requireOwner();
+    String twinId = Names.twin(request.getParent(), "parent");
+    int count = request.getRequestsCount();
+    if (count == 0 || count > MAX_BATCH_SETPOINTS) {
+      throw new InvalidArgumentException(
+          "requests", "must hold 1 to " + MAX_BATCH_SETPOINTS + " changes, not " + count);
+    }
+    List<Setpoints.Request> checked = new ArrayList<>(count);
+    Set<String> points = new HashSet<>();
+    for (int i = 0; i < count; i++) {
+      ApplySetpointRequest item = request.getRequests(i);
+      String prefix = "requests[" + i + "].";
+      Setpoints.Request one;
+      try {
+        one = checkSetpoint(item);
+      } catch (InvalidArgumentException e) {
+        throw e.under(prefix);
+      }
+      if (!one.twinId().equals(twinId)) {
+        throw new InvalidArgumentException(
+            prefix + "point", "must belong to " + request.getParent() + ", not " + item.getPoint());
+      }
+      if (!points.add(one.pointId())) {
+        throw new InvalidArgumentException(
+            prefix + "point", item.getPoint() + " appears twice; send one change per point");
+      }
+      checked.add(one);
+    }
+    List<Setpoints.Change> changes;
+    try {
+      changes = setpoints.applyAll(checked);
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+    BatchApplySetpointsResponse.Builder builder = BatchApplySetpointsResponse.newBuilder();
+    for (Setpoints.Change change : changes) {
+      builder.addChanges(publishSetpoint(change));
+    }
+    reply(response, builder.build());
+  }
+
+  /**
+   * Checks an ApplySetpoint request against the contract and the twin's graph and returns the write
+   * it asks for; the checks need no database.
+   */
+  private Setpoints.Request checkSetpoint(ApplySetpointRequest request) {
     Names.Child name = Names.child(request.getPoint(), "points", "point");
     List<InvalidArgumentException.FieldViolation> violations = new ArrayList<>();
     if (!UUID.matcher(request.getRequestId()).matches()) {
@@ -1129,38 +1195,38 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
                       + "] "
                       + template.unit())));
     }
-    Setpoints.Change change;
-    try {
-      change =
-          setpoints.apply(
-              new Setpoints.Request(
-                  name.twinId(),
-                  name.id(),
-                  request.getValue(),
-                  request.getExpectedVersion(),
-                  graph.defaultValue(point),
-                  request.getRequestId(),
-                  request.getAction(),
-                  TwinMapper.instant(request.getFacilityTime()),
-                  facilityClock(name.twinId()),
-                  Caller.current().subject()));
-    } catch (SQLException e) {
-      throw new DatabaseException(e);
-    }
+    return new Setpoints.Request(
+        name.twinId(),
+        name.id(),
+        request.getValue(),
+        request.getExpectedVersion(),
+        graph.defaultValue(point),
+        request.getRequestId(),
+        request.getAction(),
+        TwinMapper.instant(request.getFacilityTime()),
+        facilityClock(name.twinId()),
+        Caller.current().subject());
+  }
+
+  /**
+   * Passes an applied change to the twin's live state: the desired value, the change log and the
+   * insights of the same equipment. A replayed change is passed again, which changes nothing.
+   */
+  private SetpointChange publishSetpoint(Setpoints.Change change) {
     SetpointChange applied = TwinMapper.change(change);
-    LiveState state = states.of(name.twinId());
-    int livePoint = state.graph().point(name.id());
+    LiveState state = states.of(change.twinId());
+    int livePoint = state.graph().point(change.pointId());
     if (livePoint >= 0) {
       state.desired(livePoint, change.value());
       state.log().appendEvent(ChangeLog.SETPOINT, livePoint, applied);
       // Insights of the same equipment record the action applied to it.
       String nodeId = state.graph().nodeId(state.graph().pointNode(livePoint));
-      for (InsightStore.Row linked : insights.link(name.twinId(), nodeId, request.getAction())) {
+      for (InsightStore.Row linked : insights.link(change.twinId(), nodeId, change.action())) {
         insights.publish(state.graph(), linked);
       }
       state.log().signal();
     }
-    reply(response, applied);
+    return applied;
   }
 
   @Override

@@ -136,89 +136,112 @@ public class Setpoints {
   @Transactional(rollbackOn = Exception.class)
   public Change apply(Request request) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
-      Optional<Change> earlier = byRequest(connection, request.twinId(), request.requestId());
-      if (earlier.isPresent()) {
-        Change change = earlier.get();
-        if (!change.pointId().equals(request.pointId()) || change.value() != request.value()) {
-          throw new InvalidArgumentException(
-              "REQUEST_ID_REUSED",
-              List.of(
-                  new InvalidArgumentException.FieldViolation(
-                      "request_id", "was used for another point or value; send a new request_id")));
-        }
-        return change;
-      }
-      Value current;
-      try (PreparedStatement select =
-          connection.prepareStatement(
-              "SELECT desired_value, version, facility_time FROM setpoint_value"
-                  + " WHERE twin_id = ? AND point_id = ? FOR UPDATE")) {
-        select.setString(1, request.twinId());
-        select.setString(2, request.pointId());
-        try (ResultSet rs = select.executeQuery()) {
-          current = rs.next() ? value(rs) : null;
+      return apply(connection, request);
+    }
+  }
+
+  /**
+   * Applies several changes in one transaction, all of them or none. A failure of one change rolls
+   * back the others; an invalid argument names its item as {@code requests[i].}.
+   */
+  @Transactional(rollbackOn = Exception.class)
+  public List<Change> applyAll(List<Request> requests) throws SQLException {
+    List<Change> changes = new ArrayList<>(requests.size());
+    try (Connection connection = dataSource.getConnection()) {
+      for (int i = 0; i < requests.size(); i++) {
+        try {
+          changes.add(apply(connection, requests.get(i)));
+        } catch (InvalidArgumentException e) {
+          throw e.under("requests[" + i + "].");
         }
       }
-      long version = current == null ? 1 : current.version();
-      double previous = current == null ? request.defaultValue() : current.value();
-      if (version != request.expectedVersion()) {
-        throw versionMismatch(request, version);
+    }
+    return changes;
+  }
+
+  private Change apply(Connection connection, Request request) throws SQLException {
+    Optional<Change> earlier = byRequest(connection, request.twinId(), request.requestId());
+    if (earlier.isPresent()) {
+      Change change = earlier.get();
+      if (!change.pointId().equals(request.pointId()) || change.value() != request.value()) {
+        throw new InvalidArgumentException(
+            "REQUEST_ID_REUSED",
+            List.of(
+                new InvalidArgumentException.FieldViolation(
+                    "request_id", "was used for another point or value; send a new request_id")));
       }
-      Instant now = Instant.now();
-      if (current == null) {
-        try (PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO setpoint_value (twin_id, point_id, desired_value, version, facility_time)"
-                    + " VALUES (?, ?, ?, ?, ?)")) {
-          insert.setString(1, request.twinId());
-          insert.setString(2, request.pointId());
-          insert.setDouble(3, request.value());
-          insert.setLong(4, version + 1);
-          insert.setTimestamp(5, timestamp(request.facilityTime()));
-          insert.executeUpdate();
-        } catch (SQLException e) {
-          if (DatabaseException.isUniqueViolation(e)) {
-            // Another writer created the row first: the version moved on under us.
-            throw versionMismatch(request, version + 1);
-          }
-          throw e;
-        }
-      } else {
-        try (PreparedStatement update =
-            connection.prepareStatement(
-                "UPDATE setpoint_value SET desired_value = ?, version = ?, facility_time = ?"
-                    + " WHERE twin_id = ? AND point_id = ? AND version = ?")) {
-          update.setDouble(1, request.value());
-          update.setLong(2, version + 1);
-          update.setTimestamp(3, timestamp(request.facilityTime()));
-          update.setString(4, request.twinId());
-          update.setString(5, request.pointId());
-          update.setLong(6, version);
-          if (update.executeUpdate() != 1) {
-            throw versionMismatch(request, version + 1);
-          }
-        }
+      return change;
+    }
+    Value current;
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT desired_value, version, facility_time FROM setpoint_value"
+                + " WHERE twin_id = ? AND point_id = ? FOR UPDATE")) {
+      select.setString(1, request.twinId());
+      select.setString(2, request.pointId());
+      try (ResultSet rs = select.executeQuery()) {
+        current = rs.next() ? value(rs) : null;
       }
+    }
+    long version = current == null ? 1 : current.version();
+    double previous = current == null ? request.defaultValue() : current.value();
+    if (version != request.expectedVersion()) {
+      throw versionMismatch(request, version);
+    }
+    Instant now = Instant.now();
+    if (current == null) {
       try (PreparedStatement insert =
           connection.prepareStatement(
-              "INSERT INTO setpoint_change (twin_id, point_id, desired_value, previous_value, version,"
-                  + " facility_time, requested_facility_time, apply_time, action, request_id,"
-                  + " writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+              "INSERT INTO setpoint_value (twin_id, point_id, desired_value, version, facility_time)"
+                  + " VALUES (?, ?, ?, ?, ?)")) {
         insert.setString(1, request.twinId());
         insert.setString(2, request.pointId());
         insert.setDouble(3, request.value());
-        insert.setDouble(4, previous);
-        insert.setLong(5, version + 1);
-        insert.setTimestamp(6, timestamp(request.facilityTime()));
-        insert.setTimestamp(7, timestamp(request.requestedFacilityTime()));
-        insert.setTimestamp(8, Timestamp.from(now));
-        insert.setString(9, request.action());
-        insert.setString(10, request.requestId());
-        insert.setString(11, request.writer());
+        insert.setLong(4, version + 1);
+        insert.setTimestamp(5, timestamp(request.facilityTime()));
         insert.executeUpdate();
+      } catch (SQLException e) {
+        if (DatabaseException.isUniqueViolation(e)) {
+          // Another writer created the row first: the version moved on under us.
+          throw versionMismatch(request, version + 1);
+        }
+        throw e;
       }
-      return byRequest(connection, request.twinId(), request.requestId()).orElseThrow();
+    } else {
+      try (PreparedStatement update =
+          connection.prepareStatement(
+              "UPDATE setpoint_value SET desired_value = ?, version = ?, facility_time = ?"
+                  + " WHERE twin_id = ? AND point_id = ? AND version = ?")) {
+        update.setDouble(1, request.value());
+        update.setLong(2, version + 1);
+        update.setTimestamp(3, timestamp(request.facilityTime()));
+        update.setString(4, request.twinId());
+        update.setString(5, request.pointId());
+        update.setLong(6, version);
+        if (update.executeUpdate() != 1) {
+          throw versionMismatch(request, version + 1);
+        }
+      }
     }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO setpoint_change (twin_id, point_id, desired_value, previous_value, version,"
+                + " facility_time, requested_facility_time, apply_time, action, request_id,"
+                + " writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, request.twinId());
+      insert.setString(2, request.pointId());
+      insert.setDouble(3, request.value());
+      insert.setDouble(4, previous);
+      insert.setLong(5, version + 1);
+      insert.setTimestamp(6, timestamp(request.facilityTime()));
+      insert.setTimestamp(7, timestamp(request.requestedFacilityTime()));
+      insert.setTimestamp(8, Timestamp.from(now));
+      insert.setString(9, request.action());
+      insert.setString(10, request.requestId());
+      insert.setString(11, request.writer());
+      insert.executeUpdate();
+    }
+    return byRequest(connection, request.twinId(), request.requestId()).orElseThrow();
   }
 
   /**
