@@ -13,6 +13,7 @@ import io.factorytwin.control.v1.Action;
 import io.factorytwin.control.v1.Agent;
 import io.factorytwin.control.v1.ApproveActionRequest;
 import io.factorytwin.control.v1.AuditEntry;
+import io.factorytwin.control.v1.BatchProposeSetpointsRequest;
 import io.factorytwin.control.v1.CheckpointStatus;
 import io.factorytwin.control.v1.ControlServiceGrpc;
 import io.factorytwin.control.v1.ControlServiceGrpc.ControlServiceBlockingStub;
@@ -757,6 +758,79 @@ class ProposeSetpointTest {
 
   @Test
   @Order(20)
+  void batchProposal_decidesEachAndAppliesOnce() throws Exception {
+    ingest(20, 15.0, 1000.0);
+    BatchProposeSetpointsRequest batch =
+        BatchProposeSetpointsRequest.newBuilder()
+            .addRequests(proposal(SUPPLY_SP, 50, "C"))
+            .addRequests(proposal(PUMP_SP, 74, "%"))
+            .build();
+
+    List<ProposeSetpointResponse> first = agent.batchProposeSetpoints(batch).getResponsesList();
+    double pumpAfterFirst = latest(PUMP_SP);
+    List<ProposeSetpointResponse> retried = agent.batchProposeSetpoints(batch).getResponsesList();
+
+    assertThat(first).hasSize(2);
+    assertThat(first.get(0).getAction().getOutcome()).isEqualTo(Action.Outcome.OUTCOME_REJECTED);
+    assertThat(first.get(0).getViolationsList())
+        .extracting(Violation::getRule)
+        .contains(Violation.Rule.RULE_ABOVE_MAX);
+    assertThat(first.get(1).getAction().getOutcome()).isEqualTo(Action.Outcome.OUTCOME_APPLIED);
+    assertThat(first.get(1).getAction().getAppliedValue()).isEqualTo(74.0);
+    assertThat(pumpAfterFirst).isEqualTo(74.0);
+    assertThat(retried)
+        .extracting(ProposeSetpointResponse::getReplayed)
+        .containsExactly(true, true);
+    assertThat(retried)
+        .extracting(r -> r.getAction().getName())
+        .containsExactly(first.get(0).getAction().getName(), first.get(1).getAction().getName());
+  }
+
+  @Test
+  @Order(21)
+  void batchProposal_withOneBadProposal_storesAndAppliesNothing() throws Exception {
+    ingest(21, 15.0, 1000.0);
+    ProposeSetpointRequest good = proposal(PUMP_SP, 76, "%");
+    Map<String, BatchProposeSetpointsRequest> bad =
+        Map.of(
+            "requests[1].unit",
+            BatchProposeSetpointsRequest.newBuilder()
+                .addRequests(good)
+                .addRequests(proposal(SUPPLY_SP, 30, "%"))
+                .build(),
+            "requests[1].point",
+            BatchProposeSetpointsRequest.newBuilder()
+                .addRequests(good)
+                .addRequests(proposal(PUMP_SP, 77, "%"))
+                .build(),
+            "requests[1].validate_only",
+            BatchProposeSetpointsRequest.newBuilder()
+                .addRequests(good)
+                .addRequests(proposal(SUPPLY_SP, 30, "C").toBuilder().setValidateOnly(true))
+                .build(),
+            "requests",
+            BatchProposeSetpointsRequest.getDefaultInstance());
+    double before = latest(PUMP_SP);
+
+    for (Map.Entry<String, BatchProposeSetpointsRequest> c : bad.entrySet()) {
+      StatusRuntimeException failure =
+          catchThrowableOfType(
+              StatusRuntimeException.class, () -> agent.batchProposeSetpoints(c.getValue()));
+      assertThat(failure.getStatus().getCode())
+          .as(c.getKey())
+          .isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(StatusDetails.fields(failure)).as(c.getKey()).containsExactly(c.getKey());
+    }
+    double after = latest(PUMP_SP);
+    ProposeSetpointResponse alone = agent.proposeSetpoint(good);
+
+    assertThat(after).isEqualTo(before);
+    assertThat(alone.getReplayed()).as("the failed batches stored nothing").isFalse();
+    assertThat(alone.getAction().getOutcome()).isEqualTo(Action.Outcome.OUTCOME_APPLIED);
+  }
+
+  @Test
+  @Order(40)
   void verifyAudit_intactChain_isValid() {
     checkpoints.write();
 
@@ -769,7 +843,7 @@ class ProposeSetpointTest {
   }
 
   @Test
-  @Order(21)
+  @Order(41)
   void verifyAudit_rowChangedInDatabase_reportsIt() throws Exception {
     String original = column(3, "actor");
     execute("UPDATE audit_entry SET actor = 'mallory' WHERE sequence = 3");
@@ -800,7 +874,7 @@ class ProposeSetpointTest {
   }
 
   @Test
-  @Order(22)
+  @Order(42)
   void verifyAudit_newestRowsDeleted_foundByCheckpoint() throws Exception {
     checkpoints.write();
     long head = operator.verifyAudit(VerifyAuditRequest.getDefaultInstance()).getHeadSequence();
@@ -818,7 +892,7 @@ class ProposeSetpointTest {
   }
 
   @Test
-  @Order(23)
+  @Order(43)
   void verifyAudit_middleRowRewrittenWithHashes_foundByCheckpoint() throws Exception {
     checkpoints.write();
     long covered = operator.verifyAudit(VerifyAuditRequest.getDefaultInstance()).getHeadSequence();
@@ -838,9 +912,9 @@ class ProposeSetpointTest {
   }
 
   @Test
-  @Order(25)
+  @Order(45)
   void emergencyStop_disablesAgentsAndReverts() throws Exception {
-    ingest(18, 15.0, 1000.0);
+    ingest(22, 15.0, 1000.0);
     String name = agent.proposeSetpoint(proposal(SUPPLY_SP, 33.4, "C")).getAction().getName();
 
     EmergencyStopResponse stop =
@@ -857,7 +931,7 @@ class ProposeSetpointTest {
   }
 
   @Test
-  @Order(30)
+  @Order(50)
   void twinDown_isUnavailable_andNothingIsApplied() throws Exception {
     Agent current =
         operator.getAgent(

@@ -26,6 +26,8 @@ import io.factorytwin.control.v1.Action;
 import io.factorytwin.control.v1.Agent;
 import io.factorytwin.control.v1.ApproveActionRequest;
 import io.factorytwin.control.v1.AuditEntry;
+import io.factorytwin.control.v1.BatchProposeSetpointsRequest;
+import io.factorytwin.control.v1.BatchProposeSetpointsResponse;
 import io.factorytwin.control.v1.ControlServiceGrpc;
 import io.factorytwin.control.v1.CreateGuardrailRequest;
 import io.factorytwin.control.v1.CreateHoldRequest;
@@ -248,27 +250,43 @@ public class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBas
   @Override
   public void proposeSetpoint(
       ProposeSetpointRequest request, StreamObserver<ProposeSetpointResponse> response) {
+    ProposalResult result = proposals.propose(Caller.current().subject(), proposal(request));
+    reply(response, proposalResponse(result));
+  }
+
+  @Override
+  public void batchProposeSetpoints(
+      BatchProposeSetpointsRequest request,
+      StreamObserver<BatchProposeSetpointsResponse> response) {
+    List<ProposalRequest> batch =
+        request.getRequestsList().stream().map(ControlGrpcService::proposal).toList();
+    BatchProposeSetpointsResponse.Builder builder = BatchProposeSetpointsResponse.newBuilder();
+    for (ProposalResult result : proposals.proposeBatch(Caller.current().subject(), batch)) {
+      builder.addResponses(proposalResponse(result));
+    }
+    reply(response, builder.build());
+  }
+
+  private static ProposalRequest proposal(ProposeSetpointRequest request) {
     Instant agentFacilityTime =
         request.hasFacilityTime() ? ControlMapper.instant(request.getFacilityTime()) : null;
-    ProposalResult result =
-        proposals.propose(
-            Caller.current().subject(),
-            new ProposalRequest(
-                request.getPoint(),
-                request.getValue(),
-                request.getUnit(),
-                request.getRequestId(),
-                request.getValidateOnly(),
-                agentFacilityTime,
-                request.getRationale()));
+    return new ProposalRequest(
+        request.getPoint(),
+        request.getValue(),
+        request.getUnit(),
+        request.getRequestId(),
+        request.getValidateOnly(),
+        agentFacilityTime,
+        request.getRationale());
+  }
+
+  private static ProposeSetpointResponse proposalResponse(ProposalResult result) {
     Action action = ControlMapper.action(result.action());
-    reply(
-        response,
-        ProposeSetpointResponse.newBuilder()
-            .setAction(action)
-            .addAllViolations(action.getViolationsList())
-            .setReplayed(result.replayed())
-            .build());
+    return ProposeSetpointResponse.newBuilder()
+        .setAction(action)
+        .addAllViolations(action.getViolationsList())
+        .setReplayed(result.replayed())
+        .build();
   }
 
   @Override

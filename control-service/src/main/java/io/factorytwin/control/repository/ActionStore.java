@@ -16,6 +16,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -307,6 +310,24 @@ public class ActionStore {
   public ActionRecord find(String id) {
     List<ActionRecord> found = query("WHERE id = ?", List.of(id), 1);
     return found.isEmpty() ? null : found.getFirst();
+  }
+
+  /** Returns the agent's actions under the given request_ids, by request_id. */
+  public Map<String, ActionRecord> findByRequests(String agentId, Collection<String> requestIds) {
+    List<Object> keys = new ArrayList<>();
+    keys.add(agentId);
+    keys.addAll(requestIds);
+    Map<String, ActionRecord> found = new HashMap<>();
+    for (ActionRecord action :
+        query(
+            "WHERE agent_id = ? AND request_id IN ("
+                + String.join(", ", Collections.nCopies(requestIds.size(), "?"))
+                + ")",
+            keys,
+            requestIds.size())) {
+      found.put(action.requestId(), action);
+    }
+    return found;
   }
 
   /** Returns the agent's action under the request_id, or null. */

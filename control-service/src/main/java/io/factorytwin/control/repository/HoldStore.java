@@ -11,6 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -97,6 +100,22 @@ public class HoldStore {
   public HoldRecord active(String point) {
     List<HoldRecord> found = query("WHERE point = ? AND state = 'ACTIVE'", List.of(point), 1);
     return found.isEmpty() ? null : found.getFirst();
+  }
+
+  /** Returns the active holds of the given points, by point. */
+  public Map<String, HoldRecord> activeAt(Collection<String> points) {
+    List<Object> keys = new ArrayList<>(points);
+    Map<String, HoldRecord> found = new HashMap<>();
+    for (HoldRecord hold :
+        query(
+            "WHERE state = 'ACTIVE' AND point IN ("
+                + String.join(", ", Collections.nCopies(points.size(), "?"))
+                + ")",
+            keys,
+            points.size())) {
+      found.put(hold.point(), hold);
+    }
+    return found;
   }
 
   /**

@@ -7,6 +7,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 
 /** Row locks per point in {@code point_lock}, held until the caller's transaction ends. */
 @ApplicationScoped
@@ -41,6 +44,56 @@ public class PointLocks {
       }
     } catch (SQLException e) {
       throw new StorageException(e);
+    }
+  }
+
+  /**
+   * Locks the rows of several points in name order, creating missing ones first, so two callers
+   * that lock overlapping sets never wait for each other in a cycle.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void lockAll(Collection<String> points) {
+    List<String> sorted = points.stream().distinct().sorted().toList();
+    try (Connection connection = dataSource.getConnection()) {
+      if (selectForUpdate(connection, sorted) == sorted.size()) {
+        return;
+      }
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO point_lock (point) VALUES (?) ON CONFLICT DO NOTHING")) {
+        for (String point : sorted) {
+          insert.setString(1, point);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      if (selectForUpdate(connection, sorted) != sorted.size()) {
+        throw new StorageException(
+            new SQLException("lock rows of " + sorted + " are missing after their insert"));
+      }
+    } catch (SQLException e) {
+      throw new StorageException(e);
+    }
+  }
+
+  /** Locks the rows of the points, in the given order, and returns how many exist. */
+  private static int selectForUpdate(Connection connection, List<String> sorted)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT point FROM point_lock WHERE point IN ("
+                + String.join(", ", Collections.nCopies(sorted.size(), "?"))
+                + ") ORDER BY point FOR UPDATE")) {
+      for (int i = 0; i < sorted.size(); i++) {
+        select.setString(i + 1, sorted.get(i));
+      }
+      int count = 0;
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          count++;
+        }
+      }
+      return count;
     }
   }
 

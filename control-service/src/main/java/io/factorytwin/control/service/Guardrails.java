@@ -113,8 +113,18 @@ public class Guardrails {
 
   /** Returns every guardrail whose pattern matches the point name. */
   public List<GuardrailRecord> covering(String pointName) {
+    return covering(pointName, store.all());
+  }
+
+  /** Returns every guardrail, ordered by id, to match several points against one read. */
+  public List<GuardrailRecord> all() {
+    return store.all();
+  }
+
+  /** Returns the guardrails among the given ones whose pattern matches the point, in order. */
+  public static List<GuardrailRecord> covering(String pointName, List<GuardrailRecord> all) {
     List<GuardrailRecord> matching = new ArrayList<>();
-    for (GuardrailRecord guardrail : store.all()) {
+    for (GuardrailRecord guardrail : all) {
       PointPattern pattern = PointPattern.parse(guardrail.pointPattern());
       if (pattern != null && pattern.matches(pointName)) {
         matching.add(guardrail);

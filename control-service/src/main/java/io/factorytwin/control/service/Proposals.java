@@ -10,6 +10,7 @@ import io.factorytwin.control.model.ActionRecord.GuardrailReference;
 import io.factorytwin.control.model.AgentMode;
 import io.factorytwin.control.model.AgentRecord;
 import io.factorytwin.control.model.GuardrailRecord;
+import io.factorytwin.control.model.HoldRecord;
 import io.factorytwin.control.model.Violation;
 import io.factorytwin.control.repository.ActionStore;
 import io.factorytwin.control.repository.AgentStore;
@@ -28,13 +29,18 @@ import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -52,6 +58,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Proposals {
 
   static final int MAX_RATIONALE = 2000;
+
+  /** Most proposals one BatchProposeSetpoints call may carry, as the contract says. */
+  static final int MAX_BATCH = 500;
 
   private final AgentStore agents;
   private final ActionStore actions;
@@ -110,6 +119,202 @@ public class Proposals {
   }
 
   /**
+   * Runs proposals of the calling agent for several points of one twin as one atomic call: each is
+   * checked and decided as {@link #propose} would decide it, the applied ones reach the twin in one
+   * all-or-nothing write, and every action is stored in one group commit. Any failure leaves
+   * nothing applied or stored. Returns the results in request order.
+   */
+  public List<ProposalResult> proposeBatch(String caller, List<ProposalRequest> requests) {
+    if (requests.isEmpty() || requests.size() > MAX_BATCH) {
+      throw new InvalidArgumentException(
+          "requests", "must hold 1 to " + MAX_BATCH + " proposals, not " + requests.size());
+    }
+    String twinName = null;
+    Set<String> points = new HashSet<>();
+    Set<String> requestIds = new HashSet<>();
+    for (int i = 0; i < requests.size(); i++) {
+      ProposalRequest request = requests.get(i);
+      String prefix = "requests[" + i + "].";
+      if (request.validateOnly()) {
+        throw new InvalidArgumentException(
+            prefix + "validate_only", "must be unset in a batch; validate with ProposeSetpoint");
+      }
+      String twinOfPoint;
+      try {
+        twinOfPoint = checkShape(request);
+        checkValue(request);
+      } catch (InvalidArgumentException e) {
+        throw e.under(prefix);
+      }
+      if (twinName == null) {
+        twinName = twinOfPoint;
+      } else if (!twinName.equals(twinOfPoint)) {
+        throw new InvalidArgumentException(
+            prefix + "point", "must belong to " + twinName + ", the twin of the first proposal");
+      }
+      if (!points.add(request.point())) {
+        throw new InvalidArgumentException(
+            prefix + "point", request.point() + " appears twice; send one proposal per point");
+      }
+      if (!requestIds.add(request.requestId())) {
+        throw new InvalidArgumentException(
+            prefix + "request_id", "appears twice; use one UUID per proposal");
+      }
+    }
+    AgentRecord agent = findAgent(caller);
+    for (ProposalRequest request : requests) {
+      checkAgent(agent, request);
+    }
+    String twin = twinName;
+    return QuarkusTransaction.requiringNew()
+        .call(() -> decideBatch(agent, twin, requests, points, requestIds));
+  }
+
+  /** The batch's part under the points' locks: replays, checks, one twin write, one commit. */
+  private List<ProposalResult> decideBatch(
+      AgentRecord agent,
+      String twinName,
+      List<ProposalRequest> requests,
+      Set<String> points,
+      Set<String> requestIds) {
+    pointLocks.lockAll(points);
+    Map<String, ActionRecord> stored = actions.findByRequests(agent.id(), requestIds);
+    ProposalResult[] results = new ProposalResult[requests.size()];
+    List<Integer> fresh = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      ActionRecord earlier = stored.get(requests.get(i).requestId());
+      if (earlier == null) {
+        fresh.add(i);
+        continue;
+      }
+      try {
+        results[i] = replay(earlier, requests.get(i));
+      } catch (InvalidArgumentException e) {
+        throw e.under("requests[" + i + "].");
+      }
+    }
+    if (fresh.isEmpty()) {
+      return List.of(results);
+    }
+
+    List<ProposalRequest> open = fresh.stream().map(requests::get).toList();
+    List<GuardrailRecord> all = guardrails.all();
+    BatchView view = readBatch(twinName, open, all, twin.knownRevision(twinName));
+    Map<String, HoldRecord> held =
+        holds.activeAt(open.stream().map(ProposalRequest::point).toList());
+    List<ActionRecord> decided = new ArrayList<>(open.size());
+    List<TwinGateway.Write> writes = new ArrayList<>();
+    List<Integer> written = new ArrayList<>();
+    for (int k = 0; k < open.size(); k++) {
+      ProposalRequest request = open.get(k);
+      ActionRecord action;
+      try {
+        action =
+            judge(
+                agent,
+                request,
+                view.points().get(k),
+                view.covering().get(k),
+                view.snapshot(),
+                held.get(request.point()));
+      } catch (InvalidArgumentException e) {
+        throw e.under("requests[" + fresh.get(k) + "].");
+      }
+      decided.add(action);
+      if (action.outcome() == ActionOutcome.APPLIED) {
+        writes.add(
+            new TwinGateway.Write(
+                request.point(),
+                request.value(),
+                view.snapshot().readings().get(request.point()).version(),
+                action.id(),
+                action.checkFacilityTime(),
+                action.name()));
+        written.add(k);
+      }
+    }
+    if (!writes.isEmpty()) {
+      List<TwinGateway.AppliedChange> changes = twin.applyAll(twinName, writes);
+      for (int w = 0; w < written.size(); w++) {
+        int k = written.get(w);
+        decided.set(k, applied(decided.get(k), changes.get(w)));
+      }
+    }
+    groupCommit.run(
+        (connection, entries) -> {
+          for (int k = 0; k < decided.size(); k++) {
+            if (!write(connection, entries, decided.get(k))) {
+              // A concurrent call stored this request_id first; the whole batch rolls back.
+              throw new InvalidArgumentException(
+                  "REQUEST_ID_REUSED",
+                  List.of(
+                      new FieldViolation(
+                          "requests[" + fresh.get(k) + "].request_id",
+                          "was stored by a concurrent call; send the batch again to read it")));
+            }
+          }
+          return null;
+        });
+    for (int k = 0; k < decided.size(); k++) {
+      results[fresh.get(k)] = new ProposalResult(decided.get(k), false);
+    }
+    Log.debugf(
+        "batch of agents/%s: %d proposals, %d applied", agent.id(), requests.size(), writes.size());
+    return List.of(results);
+  }
+
+  /** The twin's view of a batch: each proposal's point and guardrails, and one snapshot. */
+  private record BatchView(
+      List<PointInfo> points,
+      List<List<GuardrailRecord>> covering,
+      TwinGateway.Snapshot snapshot) {}
+
+  /**
+   * Reads the points of a batch and their interlock inputs in one GetLatestValues call. Point
+   * metadata comes from the cache of the given revision; when the read shows another revision, or a
+   * point is missing from the cached one, the metadata and the read are redone once under the
+   * revision the twin reported.
+   */
+  private BatchView readBatch(
+      String twinName, List<ProposalRequest> open, List<GuardrailRecord> all, String revision) {
+    for (int attempt = 0; ; attempt++) {
+      String assumed =
+          revision != null
+              ? revision
+              : twin.read(twinName, List.of(open.getFirst().point())).revision();
+      List<PointInfo> infos = new ArrayList<>(open.size());
+      List<List<GuardrailRecord>> covering = new ArrayList<>(open.size());
+      Set<String> names = new LinkedHashSet<>();
+      boolean missing = false;
+      for (ProposalRequest request : open) {
+        PointInfo info;
+        try {
+          info = twin.point(request.point(), assumed);
+        } catch (NotFoundException e) {
+          if (attempt > 0) {
+            throw e;
+          }
+          missing = true;
+          break;
+        }
+        List<GuardrailRecord> matching = Guardrails.covering(request.point(), all);
+        infos.add(info);
+        covering.add(matching);
+        names.addAll(readList(request.point(), info, matching, assumed));
+      }
+      if (!missing) {
+        TwinGateway.Snapshot snapshot = twin.read(twinName, new ArrayList<>(names));
+        if (snapshot.revision().equals(assumed) || attempt > 0) {
+          return new BatchView(infos, covering, snapshot);
+        }
+        revision = snapshot.revision();
+      } else {
+        revision = twin.read(twinName, List.of(open.getFirst().point())).revision();
+      }
+    }
+  }
+
+  /**
    * Runs the well-formedness and guardrail checks, decides by the agent's mode, applies an accepted
    * autonomous proposal to the twin and stores the action, unless the request is validate-only.
    */
@@ -137,6 +342,38 @@ public class Proposals {
       point = twin.point(request.point(), revision);
       snapshot = twin.read(twinName, readList(request.point(), point, covering, revision));
     }
+    ActionRecord action =
+        judge(agent, request, point, covering, snapshot, holds.active(request.point()));
+    if (request.validateOnly()) {
+      return new ProposalResult(action, false);
+    }
+    if (action.outcome() == ActionOutcome.APPLIED) {
+      Reading current = snapshot.readings().get(request.point());
+      TwinGateway.AppliedChange change =
+          twin.apply(
+              request.point(),
+              request.value(),
+              current.version(),
+              action.id(),
+              action.checkFacilityTime(),
+              action.name());
+      action = applied(action, change);
+    }
+    return store(action, request);
+  }
+
+  /**
+   * Runs the point and guardrail checks of one proposal against a twin snapshot that holds the
+   * point and its interlock inputs, and returns the action the agent's mode leads to, before any
+   * twin write.
+   */
+  private ActionRecord judge(
+      AgentRecord agent,
+      ProposalRequest request,
+      PointInfo point,
+      List<GuardrailRecord> covering,
+      TwinGateway.Snapshot snapshot,
+      HoldRecord hold) {
     checkPoint(request, point);
     Instant facilityTime = snapshot.facilityTime();
     Reading current = snapshot.readings().get(request.point());
@@ -148,7 +385,7 @@ public class Proposals {
             current,
             facilityTime,
             covering,
-            holds.active(request.point()),
+            hold,
             snapshot.revision(),
             snapshot.readings());
     List<Violation> violations = check.check(context, request.value());
@@ -158,70 +395,62 @@ public class Proposals {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     List<GuardrailReference> references =
         covering.stream().map(g -> new GuardrailReference(g.id(), g.version())).toList();
-    ActionRecord action =
-        new ActionRecord(
-            request.validateOnly() ? "" : id,
-            agent.id(),
-            request.point(),
-            request.value(),
-            point.unit(),
-            request.rationale(),
-            request.validateOnly() ? "" : request.requestId(),
-            agent.mode(),
-            outcome,
-            ActionState.valueOf(outcome.name()),
-            violations,
-            references,
-            null,
-            null,
-            0,
-            request.agentFacilityTime(),
-            facilityTime,
-            null,
-            outcome == ActionOutcome.PENDING_APPROVAL ? now.plus(approvalWindow) : null,
-            null,
-            null,
-            "",
-            1,
-            now,
-            now);
-    if (request.validateOnly()) {
-      return new ProposalResult(action, false);
-    }
+    return new ActionRecord(
+        request.validateOnly() ? "" : id,
+        agent.id(),
+        request.point(),
+        request.value(),
+        point.unit(),
+        request.rationale(),
+        request.validateOnly() ? "" : request.requestId(),
+        agent.mode(),
+        outcome,
+        ActionState.valueOf(outcome.name()),
+        violations,
+        references,
+        null,
+        null,
+        0,
+        request.agentFacilityTime(),
+        facilityTime,
+        null,
+        outcome == ActionOutcome.PENDING_APPROVAL ? now.plus(approvalWindow) : null,
+        null,
+        null,
+        "",
+        1,
+        now,
+        now);
+  }
 
-    if (outcome == ActionOutcome.APPLIED) {
-      TwinGateway.AppliedChange change =
-          twin.apply(
-              request.point(), request.value(), current.version(), id, facilityTime, action.name());
-      action =
-          new ActionRecord(
-              action.id(),
-              action.agentId(),
-              action.point(),
-              action.requestedValue(),
-              action.unit(),
-              action.rationale(),
-              action.requestId(),
-              action.agentMode(),
-              outcome,
-              ActionState.APPLIED,
-              violations,
-              references,
-              change.previousValue(),
-              change.value(),
-              change.version(),
-              action.agentFacilityTime(),
-              facilityTime,
-              change.applyTime().truncatedTo(ChronoUnit.MICROS),
-              null,
-              null,
-              null,
-              "",
-              1,
-              now,
-              now);
-    }
-    return store(action, request);
+  /** Returns the action as APPLIED with the change the twin made. */
+  private static ActionRecord applied(ActionRecord action, TwinGateway.AppliedChange change) {
+    return new ActionRecord(
+        action.id(),
+        action.agentId(),
+        action.point(),
+        action.requestedValue(),
+        action.unit(),
+        action.rationale(),
+        action.requestId(),
+        action.agentMode(),
+        action.outcome(),
+        ActionState.APPLIED,
+        action.violations(),
+        action.guardrails(),
+        change.previousValue(),
+        change.value(),
+        change.version(),
+        action.agentFacilityTime(),
+        action.checkFacilityTime(),
+        change.applyTime().truncatedTo(ChronoUnit.MICROS),
+        null,
+        null,
+        null,
+        "",
+        1,
+        action.createTime(),
+        action.updateTime());
   }
 
   /** Rejects a request that is malformed in itself; returns the point's twin name. */
@@ -254,6 +483,13 @@ public class Proposals {
    * refusal of a registered agent is audited before the error is returned.
    */
   private AgentRecord checkAgent(String caller, ProposalRequest request) {
+    AgentRecord agent = findAgent(caller);
+    checkAgent(agent, request);
+    return agent;
+  }
+
+  /** Returns the caller's agent; PERMISSION_DENIED when none is registered for the subject. */
+  private AgentRecord findAgent(String caller) {
     AgentRecord agent = agents.find(caller);
     if (agent == null) {
       throw new PermissionDeniedException(
@@ -263,6 +499,11 @@ public class Proposals {
               + "'; an operator must register agents/"
               + caller);
     }
+    return agent;
+  }
+
+  /** Checks an agent against one proposal, auditing a refusal as {@link #checkAgent} says. */
+  private void checkAgent(AgentRecord agent, ProposalRequest request) {
     if (!agent.enabled()) {
       refuse(agent, request, "AGENT_DISABLED");
       throw new PermissionDeniedException(
@@ -295,7 +536,6 @@ public class Proposals {
           "OUT_OF_SCOPE",
           request.point() + " is outside the scopes of " + agent.name() + ": " + agent.scopes());
     }
-    return agent;
   }
 
   /** Checks that the value is finite and names a unit, before anything is read from the twin. */
@@ -365,31 +605,8 @@ public class Proposals {
   private ProposalResult store(ActionRecord action, ProposalRequest request) {
     ProposalResult result =
         groupCommit.run(
-            (connection, entries) -> {
-              if (!actions.insert(connection, action)) {
-                return null;
-              }
-              entries.append(
-                  AuditKind.ACTION_PROPOSED,
-                  action.agentId(),
-                  action.name(),
-                  action.checkFacilityTime(),
-                  describe(action));
-              if (action.state() == ActionState.APPLIED) {
-                Instant now = action.createTime();
-                for (String older :
-                    actions.supersede(
-                        connection, action.point(), action.id(), action.name(), now)) {
-                  entries.append(
-                      AuditKind.ACTION_SUPERSEDED,
-                      action.agentId(),
-                      "actions/" + older,
-                      action.checkFacilityTime(),
-                      Map.of("superseded_by", action.name()));
-                }
-              }
-              return new ProposalResult(action, false);
-            });
+            (connection, entries) ->
+                write(connection, entries, action) ? new ProposalResult(action, false) : null);
     if (result == null) {
       // A concurrent call with the same request_id stored its action first.
       ActionRecord earlier = actions.findByRequest(action.agentId(), action.requestId());
@@ -399,6 +616,36 @@ public class Proposals {
         "action %s: agents/%s proposed %s = %s, outcome %s",
         action.name(), action.agentId(), action.point(), action.requestedValue(), action.outcome());
     return result;
+  }
+
+  /**
+   * Inserts the action with its audit entries on the group commit's connection and supersedes the
+   * point's older applied actions; returns false when the agent's request_id is already stored.
+   */
+  private boolean write(Connection connection, AuditTrail.Batch entries, ActionRecord action)
+      throws SQLException {
+    if (!actions.insert(connection, action)) {
+      return false;
+    }
+    entries.append(
+        AuditKind.ACTION_PROPOSED,
+        action.agentId(),
+        action.name(),
+        action.checkFacilityTime(),
+        describe(action));
+    if (action.state() == ActionState.APPLIED) {
+      Instant now = action.createTime();
+      for (String older :
+          actions.supersede(connection, action.point(), action.id(), action.name(), now)) {
+        entries.append(
+            AuditKind.ACTION_SUPERSEDED,
+            action.agentId(),
+            "actions/" + older,
+            action.checkFacilityTime(),
+            Map.of("superseded_by", action.name()));
+      }
+    }
+    return true;
   }
 
   private static ProposalResult replay(ActionRecord earlier, ProposalRequest request) {

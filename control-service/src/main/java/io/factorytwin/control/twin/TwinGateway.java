@@ -6,6 +6,8 @@ import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.support.error.NotFoundException;
 import io.factorytwin.support.error.UnavailableException;
 import io.factorytwin.twin.v1.ApplySetpointRequest;
+import io.factorytwin.twin.v1.BatchApplySetpointsRequest;
+import io.factorytwin.twin.v1.BatchApplySetpointsResponse;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
 import io.factorytwin.twin.v1.GetLatestValuesResponse;
 import io.factorytwin.twin.v1.GetPointRequest;
@@ -253,6 +255,48 @@ public class TwinGateway {
         change.getPreviousValue(),
         change.getVersion(),
         change.hasApplyTime() ? instant(change.getApplyTime()) : Instant.now());
+  }
+
+  /** A setpoint write of a batch: the arguments of {@link #apply} for one point. */
+  public record Write(
+      String point,
+      double value,
+      long expectedVersion,
+      String requestId,
+      Instant facilityTime,
+      String action) {}
+
+  /**
+   * Writes setpoints of one twin in one call, all of them or none, each with compare-and-set on its
+   * point's version. Returns the changes in the order of the writes.
+   */
+  public List<AppliedChange> applyAll(String twin, List<Write> writes) {
+    BatchApplySetpointsRequest.Builder request =
+        BatchApplySetpointsRequest.newBuilder().setParent(twin);
+    for (Write write : writes) {
+      request.addRequests(
+          ApplySetpointRequest.newBuilder()
+              .setPoint(write.point())
+              .setValue(write.value())
+              .setExpectedVersion(write.expectedVersion())
+              .setRequestId(write.requestId())
+              .setFacilityTime(timestamp(write.facilityTime()))
+              .setAction(write.action()));
+    }
+    BatchApplySetpointsRequest built = request.build();
+    BatchApplySetpointsResponse response =
+        call("BatchApplySetpoints", twin, stub -> stub.batchApplySetpoints(built));
+    List<AppliedChange> changes = new ArrayList<>(response.getChangesCount());
+    for (SetpointChange change : response.getChangesList()) {
+      changes.add(
+          new AppliedChange(
+              change.getValue(),
+              change.getPreviousValue(),
+              change.getVersion(),
+              change.hasApplyTime() ? instant(change.getApplyTime()) : Instant.now()));
+    }
+    Log.debugf("applied %d setpoints of %s to twin-service", changes.size(), twin);
+    return changes;
   }
 
   private <T> T call(
