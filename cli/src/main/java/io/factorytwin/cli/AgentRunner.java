@@ -6,11 +6,12 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import com.google.rpc.ErrorInfo;
+import io.factorytwin.control.v1.BatchProposeSetpointsRequest;
+import io.factorytwin.control.v1.BatchProposeSetpointsResponse;
 import io.factorytwin.control.v1.ControlServiceGrpc;
 import io.factorytwin.control.v1.HeartbeatRequest;
 import io.factorytwin.control.v1.HeartbeatResponse;
 import io.factorytwin.control.v1.ProposeSetpointRequest;
-import io.factorytwin.control.v1.ProposeSetpointResponse;
 import io.factorytwin.policy.PredictiveLiquidCooling;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
 import io.factorytwin.twin.v1.GetLatestValuesResponse;
@@ -23,7 +24,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -37,10 +40,11 @@ import java.util.concurrent.TimeUnit;
  * the agent's lease.
  *
  * <p>Each proposal's request_id is a name-based UUID of the agent, the point and the facility time
- * of the decision. A proposal that fails UNAVAILABLE or DEADLINE_EXCEEDED (no response came) is
- * retried with the same request_id until a response arrives, so control-service stores it once and
- * the log records the outcome the service stored. After a stop request those retries go on for at
- * most {@link #STOP_RETRY_LIMIT}.
+ * of the decision. The proposals of one decision go out in one BatchProposeSetpoints call. A call
+ * that fails UNAVAILABLE or DEADLINE_EXCEEDED (no response came) is retried with the same
+ * request_ids until a response arrives, so control-service stores each proposal once and the log
+ * records the outcome the service stored. After a stop request those retries go on for at most
+ * {@link #STOP_RETRY_LIMIT}.
  */
 final class AgentRunner {
 
@@ -216,6 +220,7 @@ final class AgentRunner {
 
   /** Decides for every CDU whose last decision lies at least one interval back. */
   private void decide(Timestamp now, GetLatestValuesResponse values) {
+    List<ProposeSetpointRequest> proposals = new ArrayList<>();
     Map<String, Double> power = new HashMap<>();
     for (PointValue value : values.getValuesList()) {
       if (value.hasValue()) {
@@ -260,51 +265,83 @@ final class AgentRunner {
               ratedKw,
               racksWithValue,
               cdu.racks().size());
-      propose(
-          now,
-          cdu.supplyPoint(topology.twin()),
-          round(decision.supplySetpointC()),
-          AgentTopology.SUPPLY_UNIT,
-          rationale);
-      propose(
-          now,
-          cdu.pumpPoint(topology.twin()),
-          round(100 * decision.pumpSpeedFraction()),
-          AgentTopology.PUMP_UNIT,
-          rationale);
+      proposals.add(
+          proposal(
+              now,
+              cdu.supplyPoint(topology.twin()),
+              round(decision.supplySetpointC()),
+              AgentTopology.SUPPLY_UNIT,
+              rationale));
+      proposals.add(
+          proposal(
+              now,
+              cdu.pumpPoint(topology.twin()),
+              round(100 * decision.pumpSpeedFraction()),
+              AgentTopology.PUMP_UNIT,
+              rationale));
+    }
+    if (!proposals.isEmpty()) {
+      proposeAll(now, proposals);
     }
   }
 
-  /** Proposes one value until a response comes, then logs it; see the class comment. */
-  private void propose(
+  private ProposeSetpointRequest proposal(
       Timestamp facilityTime, String point, double value, String unit, String rationale) {
-    String requestId = requestId(agent, point, facilityTime);
-    ProposeSetpointRequest request =
-        ProposeSetpointRequest.newBuilder()
-            .setPoint(point)
-            .setValue(value)
-            .setUnit(unit)
-            .setRequestId(requestId)
-            .setFacilityTime(facilityTime)
-            .setRationale(rationale)
-            .build();
+    return ProposeSetpointRequest.newBuilder()
+        .setPoint(point)
+        .setValue(value)
+        .setUnit(unit)
+        .setRequestId(requestId(agent, point, facilityTime))
+        .setFacilityTime(facilityTime)
+        .setRationale(rationale)
+        .build();
+  }
+
+  /**
+   * Proposes the setpoints of one decision in one BatchProposeSetpoints call, which control-service
+   * decides as a whole: every proposal gets its action or none does. The call is retried until a
+   * response comes, then each proposal is logged; see the class comment. A failure that is not
+   * retried is logged once per proposal.
+   */
+  private void proposeAll(Timestamp facilityTime, List<ProposeSetpointRequest> proposals) {
+    BatchProposeSetpointsRequest request =
+        BatchProposeSetpointsRequest.newBuilder().addAllRequests(proposals).build();
     Duration backoff = FIRST_BACKOFF;
     boolean leaseRenewed = false;
     for (int attempt = 1; ; attempt++) {
       try {
-        ProposeSetpointResponse response = control().proposeSetpoint(request);
-        log.proposal(facilityTime, point, value, unit, requestId, attempt, response);
+        BatchProposeSetpointsResponse response = control().batchProposeSetpoints(request);
+        for (int i = 0; i < proposals.size(); i++) {
+          ProposeSetpointRequest proposal = proposals.get(i);
+          log.proposal(
+              facilityTime,
+              proposal.getPoint(),
+              proposal.getValue(),
+              proposal.getUnit(),
+              proposal.getRequestId(),
+              attempt,
+              response.getResponses(i));
+        }
         return;
       } catch (StatusRuntimeException e) {
-        if (!leaseRenewed && "LEASE_EXPIRED".equals(reason(e))) {
-          // A refusal for an expired lease stores no action, so the same request_id stays unused.
-          log.error(facilityTime, "ProposeSetpoint", point, requestId, attempt, true, e);
+        boolean renewLease = !leaseRenewed && "LEASE_EXPIRED".equals(reason(e));
+        // A refusal for an expired lease stores no action, so the same request_ids stay unused.
+        boolean retry = renewLease || (retryable(e) && !stopLimitPassed());
+        for (ProposeSetpointRequest proposal : proposals) {
+          log.error(
+              facilityTime,
+              "BatchProposeSetpoints",
+              proposal.getPoint(),
+              proposal.getRequestId(),
+              attempt,
+              retry,
+              e);
+        }
+        if (renewLease) {
           leaseRenewed = true;
           heartbeatOnce();
           continue;
         }
-        boolean retry = retryable(e) && !stopLimitPassed();
-        log.error(facilityTime, "ProposeSetpoint", point, requestId, attempt, retry, e);
         if (!retry) {
           return;
         }

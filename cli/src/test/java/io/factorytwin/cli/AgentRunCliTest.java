@@ -324,7 +324,7 @@ class AgentRunCliTest {
         log,
         line ->
             text(line, "event").equals("error")
-                && text(line, "call").equals("ProposeSetpoint")
+                && text(line, "call").equals("BatchProposeSetpoints")
                 && text(line, "status").equals("UNAVAILABLE"));
     control.restart();
     List<Struct> lines = awaitProposals(agent, log, 6 * CDUS);
