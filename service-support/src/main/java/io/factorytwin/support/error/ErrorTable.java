@@ -114,11 +114,15 @@ public final class ErrorTable {
       if (t instanceof JDBCConnectionException || t instanceof SQLTransientConnectionException) {
         return true;
       }
-      // Plain JDBC: SQLState class 08 is a connection failure, and the Agroal pool reports a
-      // pool it could not fill in time as an SQLException without a state.
+      // Plain JDBC: SQLState class 08 is a connection failure. The Agroal pool reports that no
+      // connection became free in time as an SQLException without a state, whose message reads
+      // "Sorry, acquisition timeout!"; that is overload, which a client retries with backoff.
       if (t instanceof java.sql.SQLException sql
           && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
-              || (sql.getMessage() != null && sql.getMessage().contains("Acquisition timeout")))) {
+              || (sql.getMessage() != null
+                  && sql.getMessage()
+                      .toLowerCase(java.util.Locale.ROOT)
+                      .contains("acquisition timeout")))) {
         return true;
       }
     }

@@ -10,6 +10,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import jakarta.persistence.OptimisticLockException;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,18 @@ class ErrorTableTest {
             new JDBCConnectionException(
                 "could not connect", new SQLTransientConnectionException("refused")),
             DOMAIN);
+
+    assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void exhaustedConnectionPool_isUnavailable() {
+    // The exact message Agroal raises when no pooled connection frees up in time.
+    RuntimeException wrapped =
+        new RuntimeException(
+            "a database statement failed", new SQLException("Sorry, acquisition timeout!"));
+
+    StatusRuntimeException status = ErrorTable.toStatus(wrapped, DOMAIN);
 
     assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
   }
