@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# ProposeSetpoint end to end: 8 autonomous agents, 200 setpoint points, every check, PostgreSQL
-# (a fresh database per run) and a running twin-service process that receives every accepted
-# value by compare-and-set.
-#   bench/control-proposals.sh           20,000 proposals, then 20 s paced at 500/s
+# ProposeSetpoint and BatchProposeSetpoints end to end: 8 autonomous agents, 200 setpoint points,
+# every check, PostgreSQL (a fresh database per run) and a running twin-service process that
+# receives every accepted value by compare-and-set. Each kind of call runs a closed loop and then
+# an open loop; the rate and p99 limits apply to the batched calls, and no call may fail.
+#   bench/control-proposals.sh           20,000 proposals, then 20 s paced at 500/s, per kind
 #   bench/control-proposals.sh --quick   3,000 proposals, then 5 s paced at 200/s, with CI's limits
 set -euo pipefail
 cd "$(dirname "$0")/.."
