@@ -71,8 +71,7 @@ final class Pages {
   /**
    * Rejects an order_by other than the call's default order.
    *
-   * <p>NOTE: only the default order is supported; a request that asks for another gets
-   * INVALID_ARGUMENT.
+   * <p>NOTE: only the default order is supported, so any other order fails with INVALID_ARGUMENT.
    */
   static void requireDefaultOrder(String orderBy, String defaultOrder) {
     if (!orderBy.isEmpty() && !orderBy.trim().equals(defaultOrder)) {

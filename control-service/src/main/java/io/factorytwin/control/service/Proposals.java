@@ -59,7 +59,7 @@ public class Proposals {
 
   static final int MAX_RATIONALE = 2000;
 
-  /** Most proposals one BatchProposeSetpoints call may carry, as the contract says. */
+  /** Maximum number of proposals in one BatchProposeSetpoints call, the contract's limit. */
   static final int MAX_BATCH = 500;
 
   private final AgentStore agents;
@@ -271,7 +271,7 @@ public class Proposals {
 
   /**
    * Reads the points of a batch and their interlock inputs in one GetLatestValues call. Point
-   * metadata comes from the cache of the given revision; when the read shows another revision, or a
+   * metadata comes from the cache of the given revision. When the read shows another revision, or a
    * point is missing from the cached one, the metadata and the read are redone once under the
    * revision the twin reported.
    */
@@ -502,7 +502,7 @@ public class Proposals {
     return agent;
   }
 
-  /** Checks an agent against one proposal, auditing a refusal as {@link #checkAgent} says. */
+  /** Checks an agent against one proposal, auditing a rejection as {@link #checkAgent} does. */
   private void checkAgent(AgentRecord agent, ProposalRequest request) {
     if (!agent.enabled()) {
       refuse(agent, request, "AGENT_DISABLED");

@@ -127,7 +127,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
   private static final int MAX_FAILED_NODES = 1000;
   private static final int MAX_NAMED_POINTS = 10_000;
 
-  /** Most changes one BatchApplySetpoints call may carry, as the contract says. */
+  /** Maximum number of changes in one BatchApplySetpoints call, the contract's limit. */
   private static final int MAX_BATCH_SETPOINTS = 1000;
 
   private static final Map<String, Type> TWIN_FIELDS =
@@ -1141,7 +1141,7 @@ public class TwinGrpcService extends TwinServiceGrpc.TwinServiceImplBase {
 
   /**
    * Checks an ApplySetpoint request against the contract and the twin's graph and returns the write
-   * it asks for; the checks need no database.
+   * it requests. The checks need no database.
    */
   private Setpoints.Request checkSetpoint(ApplySetpointRequest request) {
     Names.Child name = Names.child(request.getPoint(), "points", "point");
