@@ -590,6 +590,68 @@ class TwinGraphGrpcTest {
   }
 
   @Test
+  void batchApply_onWrittenPoints_checksEachVersion() {
+    String parent = "twins/" + referenceHall();
+    String supply = parent + "/points/hall-1.row-01.cdu-1.liquid-temperature-sp.secondary-supply";
+    String pump = parent + "/points/hall-1.row-01.cdu-1.pump-speed-sp";
+    String otherPump = parent + "/points/hall-1.row-01.cdu-2.pump-speed-sp";
+    ApplySetpointRequest firstSupply = setpoint(supply, 32, 1);
+    twin.control.batchApplySetpoints(
+        BatchApplySetpointsRequest.newBuilder()
+            .setParent(parent)
+            .addRequests(firstSupply)
+            .addRequests(setpoint(pump, 60, 1))
+            .build());
+
+    // The retried item comes back as it was; the others move from version 2 (written) and 1
+    // (never written) in the same transaction.
+    BatchApplySetpointsRequest mixed =
+        BatchApplySetpointsRequest.newBuilder()
+            .setParent(parent)
+            .addRequests(firstSupply)
+            .addRequests(setpoint(pump, 62, 2))
+            .addRequests(setpoint(otherPump, 64, 1))
+            .build();
+    List<SetpointChange> applied = twin.control.batchApplySetpoints(mixed).getChangesList();
+    StatusRuntimeException stale =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                twin.control.batchApplySetpoints(
+                    BatchApplySetpointsRequest.newBuilder()
+                        .setParent(parent)
+                        .addRequests(setpoint(supply, 33, 2))
+                        .addRequests(setpoint(pump, 63, 2))
+                        .build()));
+    StatusRuntimeException reused =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                twin.control.batchApplySetpoints(
+                    BatchApplySetpointsRequest.newBuilder()
+                        .setParent(parent)
+                        .addRequests(setpoint(pump, 63, 3))
+                        .addRequests(firstSupply.toBuilder().setValue(34))
+                        .build()));
+    List<Long> versions =
+        List.of(supply, pump, otherPump).stream()
+            .map(name -> twin.reader.getPoint(GetPointRequest.newBuilder().setName(name).build()))
+            .map(Point::getVersion)
+            .toList();
+
+    assertThat(applied).extracting(SetpointChange::getValue).containsExactly(32.0, 62.0, 64.0);
+    assertThat(applied).extracting(SetpointChange::getVersion).containsExactly(2L, 3L, 2L);
+    assertThat(applied)
+        .extracting(SetpointChange::getPreviousValue)
+        .containsExactly(30.0, 60.0, 70.0);
+    assertThat(applied.get(0).getRequestId()).isEqualTo(firstSupply.getRequestId());
+    assertThat(stale.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+    assertThat(StatusDetails.reason(stale)).isEqualTo("VERSION_MISMATCH");
+    assertThat(StatusDetails.fields(reused)).containsExactly("requests[1].request_id");
+    assertThat(versions).as("the failed batches applied nothing").containsExactly(2L, 3L, 2L);
+  }
+
+  @Test
   void applySetpoint_onASensorOrOutsideThePhysicalRange_changesNothing() {
     String twinId = referenceHall();
     String sensor = "twins/" + twinId + "/points/hall-1.row-01.rack-01.rack-power";
