@@ -769,6 +769,34 @@ class ProposeSetpointTest {
     List<ProposeSetpointResponse> first = agent.batchProposeSetpoints(batch).getResponsesList();
     double pumpAfterFirst = latest(PUMP_SP);
     List<ProposeSetpointResponse> retried = agent.batchProposeSetpoints(batch).getResponsesList();
+    // A later batch supersedes the pump action; the rejected one keeps its stored violations.
+    TwinTelemetry.ingest(
+        twinChannel, TWIN, T0_MS + 20 * 60_000L + 30_000L, Map.of(DEW_POINT, 15.0, FLOW, 1000.0));
+    String pumpAction =
+        agent
+            .batchProposeSetpoints(
+                BatchProposeSetpointsRequest.newBuilder()
+                    .addRequests(proposal(PUMP_SP, 75, "%"))
+                    .build())
+            .getResponses(0)
+            .getAction()
+            .getName();
+    Action firstPump =
+        operator.getAction(
+            GetActionRequest.newBuilder().setName(first.get(1).getAction().getName()).build());
+    Action rejected =
+        operator.getAction(
+            GetActionRequest.newBuilder().setName(first.get(0).getAction().getName()).build());
+    List<AuditEntry> supersededEntries =
+        operator
+            .listAuditEntries(
+                ListAuditEntriesRequest.newBuilder()
+                    .setFilter(
+                        "kind = ACTION_SUPERSEDED AND subject = \""
+                            + first.get(1).getAction().getName()
+                            + "\"")
+                    .build())
+            .getAuditEntriesList();
 
     assertThat(first).hasSize(2);
     assertThat(first.get(0).getAction().getOutcome()).isEqualTo(Action.Outcome.OUTCOME_REJECTED);
@@ -784,6 +812,12 @@ class ProposeSetpointTest {
     assertThat(retried)
         .extracting(r -> r.getAction().getName())
         .containsExactly(first.get(0).getAction().getName(), first.get(1).getAction().getName());
+    assertThat(firstPump.getState()).isEqualTo(Action.State.STATE_SUPERSEDED);
+    assertThat(firstPump.getSupersededBy()).isEqualTo(pumpAction);
+    assertThat(rejected.getViolationsList())
+        .extracting(Violation::getRule)
+        .contains(Violation.Rule.RULE_ABOVE_MAX);
+    assertThat(supersededEntries).hasSize(1);
   }
 
   @Test

@@ -73,6 +73,16 @@ public class ActionStore {
 
   /** Inserts the action on the given connection, as {@link #insert(ActionRecord)} does. */
   public boolean insert(Connection connection, ActionRecord action) throws SQLException {
+    return insertAll(connection, List.of(action)) < 0;
+  }
+
+  /**
+   * Inserts the actions with their violations and guardrail references in three JDBC batches, so a
+   * whole batch of proposals costs three round trips. Returns -1, or the index of the first action
+   * whose request_id the agent had already stored; then the caller must roll back, as the others
+   * were written.
+   */
+  public int insertAll(Connection connection, List<ActionRecord> actions) throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO action ("
@@ -80,33 +90,39 @@ public class ActionStore {
                 + ", decided_by, decision_comment, revert_cause, reverted_by) VALUES (?, ?, ?,"
                 + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '')"
                 + " ON CONFLICT DO NOTHING")) {
-      insert.setString(1, action.id());
-      insert.setString(2, action.agentId());
-      insert.setString(3, action.point());
-      insert.setDouble(4, action.requestedValue());
-      insert.setString(5, action.unit());
-      insert.setString(6, action.rationale());
-      insert.setString(7, action.requestId());
-      insert.setString(8, action.agentMode().name());
-      insert.setString(9, action.outcome().name());
-      insert.setString(10, action.state().name());
-      Sql.setDouble(insert, 11, action.previousValue());
-      Sql.setDouble(insert, 12, action.appliedValue());
-      insert.setLong(13, action.pointVersion());
-      Sql.setInstant(insert, 14, action.agentFacilityTime());
-      Sql.setInstant(insert, 15, action.checkFacilityTime());
-      Sql.setInstant(insert, 16, action.applyTime());
-      Sql.setInstant(insert, 17, action.expireTime());
-      insert.setString(18, action.supersededBy());
-      insert.setLong(19, action.version());
-      Sql.setInstant(insert, 20, action.createTime());
-      Sql.setInstant(insert, 21, action.updateTime());
-      if (insert.executeUpdate() == 0) {
-        return false;
+      for (ActionRecord action : actions) {
+        insert.setString(1, action.id());
+        insert.setString(2, action.agentId());
+        insert.setString(3, action.point());
+        insert.setDouble(4, action.requestedValue());
+        insert.setString(5, action.unit());
+        insert.setString(6, action.rationale());
+        insert.setString(7, action.requestId());
+        insert.setString(8, action.agentMode().name());
+        insert.setString(9, action.outcome().name());
+        insert.setString(10, action.state().name());
+        Sql.setDouble(insert, 11, action.previousValue());
+        Sql.setDouble(insert, 12, action.appliedValue());
+        insert.setLong(13, action.pointVersion());
+        Sql.setInstant(insert, 14, action.agentFacilityTime());
+        Sql.setInstant(insert, 15, action.checkFacilityTime());
+        Sql.setInstant(insert, 16, action.applyTime());
+        Sql.setInstant(insert, 17, action.expireTime());
+        insert.setString(18, action.supersededBy());
+        insert.setLong(19, action.version());
+        Sql.setInstant(insert, 20, action.createTime());
+        Sql.setInstant(insert, 21, action.updateTime());
+        insert.addBatch();
+      }
+      int[] counts = insert.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] == 0) {
+          return i;
+        }
       }
     }
-    insertChildren(connection, action);
-    return true;
+    insertChildren(connection, actions);
+    return -1;
   }
 
   /**
@@ -153,6 +169,56 @@ public class ActionStore {
       }
     }
     return ids;
+  }
+
+  /**
+   * Locks the APPLIED actions on the points, in id order as {@link #supersede(Connection, String,
+   * String, String, Instant)} locks them, and returns their ids by point.
+   */
+  public Map<String, List<String>> appliedOn(Connection connection, Collection<String> points)
+      throws SQLException {
+    Map<String, List<String>> ids = new HashMap<>();
+    if (points.isEmpty()) {
+      return ids;
+    }
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id, point FROM action WHERE state = 'APPLIED' AND point IN ("
+                + String.join(", ", Collections.nCopies(points.size(), "?"))
+                + ") ORDER BY id FOR UPDATE")) {
+      int index = 1;
+      for (String point : points) {
+        select.setString(index++, point);
+      }
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          ids.computeIfAbsent(row.getString(2), p -> new ArrayList<>()).add(row.getString(1));
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** One applied action that another action or a hold supersedes. */
+  public record Superseded(String id, String supersededBy, Instant time) {}
+
+  /** Marks the APPLIED actions SUPERSEDED in one JDBC batch. */
+  public void supersedeAll(Connection connection, List<Superseded> superseded) throws SQLException {
+    if (superseded.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE action SET state = 'SUPERSEDED', superseded_by = ?, update_time = ?,"
+                + " version = version + 1 WHERE id = ? AND state = 'APPLIED'")) {
+      for (Superseded one : superseded) {
+        update.setString(1, one.supersededBy());
+        Sql.setInstant(update, 2, one.time());
+        update.setString(3, one.id());
+        update.addBatch();
+      }
+      update.executeBatch();
+    }
   }
 
   /** Moves a pending action to APPLIED; returns false when it changed since it was read. */
@@ -209,32 +275,33 @@ public class ActionStore {
       }
       insertChildren(
           connection,
-          new ActionRecord(
-              action.id(),
-              action.agentId(),
-              action.point(),
-              action.requestedValue(),
-              action.unit(),
-              action.rationale(),
-              action.requestId(),
-              action.agentMode(),
-              action.outcome(),
-              ActionState.REJECTED,
-              violations,
-              List.of(),
-              null,
-              null,
-              0,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              "",
-              0,
-              null,
-              null));
+          List.of(
+              new ActionRecord(
+                  action.id(),
+                  action.agentId(),
+                  action.point(),
+                  action.requestedValue(),
+                  action.unit(),
+                  action.rationale(),
+                  action.requestId(),
+                  action.agentMode(),
+                  action.outcome(),
+                  ActionState.REJECTED,
+                  violations,
+                  List.of(),
+                  null,
+                  null,
+                  0,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  "",
+                  0,
+                  null,
+                  null)));
       return true;
     } catch (SQLException e) {
       throw new StorageException(e);
@@ -445,37 +512,41 @@ public class ActionStore {
         Sql.instant(row, "update_time"));
   }
 
-  private static void insertChildren(Connection connection, ActionRecord action)
+  private static void insertChildren(Connection connection, List<ActionRecord> actions)
       throws SQLException {
-    if (!action.violations().isEmpty()) {
+    if (actions.stream().anyMatch(action -> !action.violations().isEmpty())) {
       try (PreparedStatement insert =
           connection.prepareStatement(
               "INSERT INTO action_violation (action_id, position, rule, subject, description)"
                   + " VALUES (?, ?, ?, ?, ?)")) {
-        int position = 0;
-        for (Violation violation : action.violations()) {
-          insert.setString(1, action.id());
-          insert.setInt(2, position++);
-          insert.setString(3, violation.rule().name());
-          insert.setString(4, violation.subject());
-          insert.setString(5, violation.description());
-          insert.addBatch();
+        for (ActionRecord action : actions) {
+          int position = 0;
+          for (Violation violation : action.violations()) {
+            insert.setString(1, action.id());
+            insert.setInt(2, position++);
+            insert.setString(3, violation.rule().name());
+            insert.setString(4, violation.subject());
+            insert.setString(5, violation.description());
+            insert.addBatch();
+          }
         }
         insert.executeBatch();
       }
     }
-    if (!action.guardrails().isEmpty()) {
+    if (actions.stream().anyMatch(action -> !action.guardrails().isEmpty())) {
       try (PreparedStatement insert =
           connection.prepareStatement(
               "INSERT INTO action_guardrail (action_id, position, guardrail_id, guardrail_version)"
                   + " VALUES (?, ?, ?, ?)")) {
-        int position = 0;
-        for (GuardrailReference reference : action.guardrails()) {
-          insert.setString(1, action.id());
-          insert.setInt(2, position++);
-          insert.setString(3, reference.guardrailId());
-          insert.setLong(4, reference.version());
-          insert.addBatch();
+        for (ActionRecord action : actions) {
+          int position = 0;
+          for (GuardrailReference reference : action.guardrails()) {
+            insert.setString(1, action.id());
+            insert.setInt(2, position++);
+            insert.setString(3, reference.guardrailId());
+            insert.setLong(4, reference.version());
+            insert.addBatch();
+          }
         }
         insert.executeBatch();
       }

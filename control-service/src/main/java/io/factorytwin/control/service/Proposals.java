@@ -242,16 +242,15 @@ public class Proposals {
     }
     groupCommit.run(
         (connection, entries) -> {
-          for (int k = 0; k < decided.size(); k++) {
-            if (!write(connection, entries, decided.get(k))) {
-              // A concurrent call stored this request_id first; the whole batch rolls back.
-              throw new InvalidArgumentException(
-                  "REQUEST_ID_REUSED",
-                  List.of(
-                      new FieldViolation(
-                          "requests[" + fresh.get(k) + "].request_id",
-                          "was stored by a concurrent call; send the batch again to read it")));
-            }
+          int duplicate = writeAll(connection, entries, decided);
+          if (duplicate >= 0) {
+            // A concurrent call stored this request_id first; the whole batch rolls back.
+            throw new InvalidArgumentException(
+                "REQUEST_ID_REUSED",
+                List.of(
+                    new FieldViolation(
+                        "requests[" + fresh.get(duplicate) + "].request_id",
+                        "was stored by a concurrent call; send the batch again to read it")));
           }
           return null;
         });
@@ -646,6 +645,50 @@ public class Proposals {
       }
     }
     return true;
+  }
+
+  /**
+   * Writes a batch's actions as {@link #write} writes one, with a few statements for the whole
+   * batch: the points' applied actions are locked and read before the new ones are inserted, so the
+   * read needs no exclusion of them. Returns -1, or the index of an action whose request_id was
+   * already stored, after which the caller must roll back. The audit entries follow the order that
+   * {@link #write} gives them: each proposal, then the actions it supersedes.
+   */
+  private int writeAll(Connection connection, AuditTrail.Batch entries, List<ActionRecord> batch)
+      throws SQLException {
+    List<String> appliedPoints =
+        batch.stream()
+            .filter(action -> action.state() == ActionState.APPLIED)
+            .map(ActionRecord::point)
+            .toList();
+    Map<String, List<String>> older = actions.appliedOn(connection, appliedPoints);
+    int stored = actions.insertAll(connection, batch);
+    if (stored >= 0) {
+      return stored;
+    }
+    List<ActionStore.Superseded> superseded = new ArrayList<>();
+    for (ActionRecord action : batch) {
+      entries.append(
+          AuditKind.ACTION_PROPOSED,
+          action.agentId(),
+          action.name(),
+          action.checkFacilityTime(),
+          describe(action));
+      if (action.state() != ActionState.APPLIED) {
+        continue;
+      }
+      for (String id : older.getOrDefault(action.point(), List.of())) {
+        superseded.add(new ActionStore.Superseded(id, action.name(), action.createTime()));
+        entries.append(
+            AuditKind.ACTION_SUPERSEDED,
+            action.agentId(),
+            "actions/" + id,
+            action.checkFacilityTime(),
+            Map.of("superseded_by", action.name()));
+      }
+    }
+    actions.supersedeAll(connection, superseded);
+    return -1;
   }
 
   private static ProposalResult replay(ActionRecord earlier, ProposalRequest request) {
