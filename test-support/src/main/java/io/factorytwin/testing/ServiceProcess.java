@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -60,12 +62,18 @@ public final class ServiceProcess implements AutoCloseable {
           label + " jar " + jar.toAbsolutePath() + " not found; build it before the test");
     }
     Files.createDirectories(work);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + maxHeap);
+    // Extra JVM options for every started service, such as a garbage collector for a benchmark.
+    String options = System.getProperty("test.service.jvm-options", "").strip();
+    if (!options.isEmpty()) {
+      command.addAll(List.of(options.split("\\s+")));
+    }
+    command.add("-jar");
+    command.add(jar.toAbsolutePath().toString());
     ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap,
-                "-jar",
-                jar.toAbsolutePath().toString())
+        new ProcessBuilder(command)
             .directory(work.toFile())
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("service.log").toFile());
