@@ -24,7 +24,7 @@ if [[ "${1:-}" == "--quick" ]]; then
   paced_seconds=5
   # The quick run checks that every call succeeds at a useful rate; the full run checks the
   # required figures (docs/benchmarks.md). Its short warm-up leaves the JIT compilers busy, so
-  # 100/s leaves room for a slow CI machine; the short closed loop reached 257/s here with
+  # 100/s leaves room for a slow CI machine. The short closed loop reached 257/s here with
   # batches of 25 on 2026-12-05.
   min_rate=100
   max_p99_ms=1000

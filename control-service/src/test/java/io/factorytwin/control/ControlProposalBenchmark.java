@@ -56,8 +56,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Single calls pick random CDUs. Batched calls are agents' decisions: each agent proposes for
  * the CDUs of its own slice of the hall, and agents take turns. Random batches of 25 out of 200
- * CDUs almost always share a point with the batch before (the chance of no shared point is about 3
- * %), so every batch waited for the previous one's locks and the benchmark measured one call at a
+ * CDUs almost always share a point with the batch before: the chance of no shared point is about 3
+ * %. Every batch then waited for the previous one's locks, and the benchmark measured one call at a
  * time.
  */
 @QuarkusTest

@@ -78,9 +78,9 @@ public class ActionStore {
 
   /**
    * Inserts the actions with their violations and guardrail references in three JDBC batches, so a
-   * whole batch of proposals costs three round trips. Returns -1, or the index of the first action
-   * whose request_id the agent had already stored; then the caller must roll back, as the others
-   * were written.
+   * whole batch of proposals costs three round trips. Returns -1 when all were inserted. Otherwise
+   * it returns the index of the first action whose request_id the agent had already stored, and the
+   * caller must roll back because the other actions were written.
    */
   public int insertAll(Connection connection, List<ActionRecord> actions) throws SQLException {
     try (PreparedStatement insert =

@@ -650,9 +650,10 @@ public class Proposals {
   /**
    * Writes a batch's actions as {@link #write} writes one, with a few statements for the whole
    * batch: the points' applied actions are locked and read before the new ones are inserted, so the
-   * read needs no exclusion of them. Returns -1, or the index of an action whose request_id was
-   * already stored, after which the caller must roll back. The audit entries follow the order that
-   * {@link #write} gives them: each proposal, then the actions it supersedes.
+   * read needs no exclusion of them. Returns -1 when all were written. Otherwise it returns the
+   * index of an action whose request_id was already stored, and the caller must roll back. The
+   * audit entries follow the order that {@link #write} gives them: each proposal, then the actions
+   * it supersedes.
    */
   private int writeAll(Connection connection, AuditTrail.Batch entries, List<ActionRecord> batch)
       throws SQLException {

@@ -396,45 +396,12 @@ public class Setpoints {
     if (version != request.expectedVersion()) {
       throw versionMismatch(request, version);
     }
-    Instant now = Instant.now();
     if (current == null) {
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO setpoint_value (twin_id, point_id, desired_value, version, facility_time)"
-                  + " VALUES (?, ?, ?, ?, ?)")) {
-        insert.setString(1, request.twinId());
-        insert.setString(2, request.pointId());
-        insert.setDouble(3, request.value());
-        insert.setLong(4, version + 1);
-        insert.setTimestamp(5, timestamp(request.facilityTime()));
-        insert.executeUpdate();
-      } catch (SQLException e) {
-        if (DatabaseException.isUniqueViolation(e)) {
-          // Another writer created the row first: the version moved on under us.
-          throw versionMismatch(request, version + 1);
-        }
-        throw e;
-      }
+      insertValue(connection, request);
     } else {
-      try (PreparedStatement update =
-          connection.prepareStatement(
-              "UPDATE setpoint_value SET desired_value = ?, version = ?, facility_time = ?"
-                  + " WHERE twin_id = ? AND point_id = ? AND version = ?")) {
-        update.setDouble(1, request.value());
-        update.setLong(2, version + 1);
-        update.setTimestamp(3, timestamp(request.facilityTime()));
-        update.setString(4, request.twinId());
-        update.setString(5, request.pointId());
-        update.setLong(6, version);
-        if (update.executeUpdate() != 1) {
-          throw versionMismatch(request, version + 1);
-        }
-      }
+      updateValues(connection, List.of(request));
     }
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_CHANGE)) {
-      bindChange(insert, request, previous, Timestamp.from(now));
-      insert.executeUpdate();
-    }
+    insertChanges(connection, List.of(request), Map.of(request.requestId(), previous));
     return byRequest(connection, request.twinId(), request.requestId()).orElseThrow();
   }
 
