@@ -7,15 +7,27 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
-/** Row locks per point in {@code point_lock}, held until the caller's transaction ends. */
+/**
+ * Row locks per point in {@code point_lock}, held until the caller's transaction ends.
+ *
+ * <p>A transaction that takes these locks only orders proposals: every row that must survive a
+ * crash (actions, audit entries) is written and committed by the group commit on its own connection
+ * before the locks are released. So on PostgreSQL the locking transaction commits without waiting
+ * for its WAL flush ({@code synchronous_commit} off for that transaction only). A crash can then
+ * lose only its lock records and a new lock row, which the next proposal recreates. This saves one
+ * disk flush per proposal, about 0.8 ms on this machine's disk, and one of the three flushes whose
+ * occasional 10 to 50 ms stalls made the latency tail.
+ */
 @ApplicationScoped
 public class PointLocks {
 
   private final AgroalDataSource dataSource;
+  private volatile Boolean postgres;
 
   PointLocks(AgroalDataSource dataSource) {
     this.dataSource = dataSource;
@@ -29,6 +41,7 @@ public class PointLocks {
   @Transactional(Transactional.TxType.MANDATORY)
   public void lock(String point) {
     try (Connection connection = dataSource.getConnection()) {
+      skipCommitFlush(connection);
       if (selectForUpdate(connection, point)) {
         return;
       }
@@ -55,6 +68,7 @@ public class PointLocks {
   public void lockAll(Collection<String> points) {
     List<String> sorted = points.stream().distinct().sorted().toList();
     try (Connection connection = dataSource.getConnection()) {
+      skipCommitFlush(connection);
       if (selectForUpdate(connection, sorted) == sorted.size()) {
         return;
       }
@@ -73,6 +87,20 @@ public class PointLocks {
       }
     } catch (SQLException e) {
       throw new StorageException(e);
+    }
+  }
+
+  /** Lets the current transaction commit without waiting for the WAL flush, on PostgreSQL. */
+  private void skipCommitFlush(Connection connection) throws SQLException {
+    Boolean onPostgres = postgres;
+    if (onPostgres == null) {
+      onPostgres = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+      postgres = onPostgres;
+    }
+    if (onPostgres) {
+      try (Statement set = connection.createStatement()) {
+        set.execute("SET LOCAL synchronous_commit TO OFF");
+      }
     }
   }
 
