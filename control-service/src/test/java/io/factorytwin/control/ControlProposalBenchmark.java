@@ -26,6 +26,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -305,7 +306,6 @@ class ControlProposalBenchmark {
     return result;
   }
 
-  /** Proposals for size different points, as an agent that decides for many CDUs at once. */
   /**
    * Returns one agent's decision: proposals for size distinct CDUs of the agent's own slice of the
    * hall, as an agent that controls a set of CDUs sends them. Agent i owns the rows from i times
@@ -372,6 +372,10 @@ class ControlProposalBenchmark {
     CountDownLatch done = new CountDownLatch(calls);
     long intervalNanos = 1_000_000_000L * size / rate;
     long begin = System.nanoTime();
+    result.beginEpochMillis = System.currentTimeMillis();
+    result.callSize = size;
+    result.callIntervalNanos = intervalNanos;
+    result.lagNanos = new long[calls];
     for (int i = 0; i < calls; i++) {
       long scheduled = begin + i * intervalNanos;
       long wait = scheduled - System.nanoTime();
@@ -379,14 +383,9 @@ class ControlProposalBenchmark {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
       int agent = i % stubs.size();
-      sendBatch(
-          stubs.get(agent),
-          agentBatch(random, agent, i / stubs.size(), size),
-          scheduled,
-          result,
-          i * size,
-          null,
-          done);
+      BatchProposeSetpointsRequest request = agentBatch(random, agent, i / stubs.size(), size);
+      result.lagNanos[i] = System.nanoTime() - scheduled;
+      sendBatch(stubs.get(agent), request, scheduled, result, i * size, null, done);
     }
     done.await(5, TimeUnit.MINUTES);
     result.elapsedNanos = System.nanoTime() - begin;
@@ -500,6 +499,11 @@ class ControlProposalBenchmark {
     long applied;
     List<Throwable> errors = List.of();
     long elapsedNanos;
+    // Set by the open loop of batches, so the slowest calls can be lined up with GC logs.
+    long beginEpochMillis;
+    int callSize;
+    long callIntervalNanos;
+    long[] lagNanos;
 
     Result(int count) {
       latencyNanos = new long[count];
@@ -533,6 +537,30 @@ class ControlProposalBenchmark {
           outcomes,
           errorCount.get(),
           errors.isEmpty() ? "" : " (first: " + errors.getFirst() + ")");
+      if (callSize > 0) {
+        printSlowest(5);
+      }
+    }
+
+    /** Prints the slowest calls with their scheduled start on the wall clock (UTC). */
+    private void printSlowest(int count) {
+      int calls = latencyNanos.length / callSize;
+      Integer[] order = new Integer[calls];
+      for (int i = 0; i < calls; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(
+          order, (a, b) -> Long.compare(latencyNanos[b * callSize], latencyNanos[a * callSize]));
+      for (int k = 0; k < Math.min(count, calls); k++) {
+        int call = order[k];
+        System.out.printf(
+            Locale.ROOT,
+            "  slow call %d at %s: %.2f ms, sent %.2f ms late%n",
+            call,
+            Instant.ofEpochMilli(beginEpochMillis + call * callIntervalNanos / 1_000_000),
+            latencyNanos[call * callSize] / 1e6,
+            lagNanos[call] / 1e6);
+      }
     }
   }
 }
