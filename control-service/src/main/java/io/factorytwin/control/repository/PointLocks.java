@@ -15,13 +15,10 @@ import java.util.List;
 /**
  * Row locks per point in {@code point_lock}, held until the caller's transaction ends.
  *
- * <p>A transaction that takes these locks only orders proposals: every row that must survive a
- * crash (actions, audit entries) is written and committed by the group commit on its own connection
- * before the locks are released. So on PostgreSQL the locking transaction commits without waiting
- * for its WAL flush ({@code synchronous_commit} off for that transaction only). A crash can then
- * lose only its lock records and a new lock row, which the next proposal recreates. This saves one
- * disk flush per proposal, about 0.8 ms on this machine's disk, and one of the three flushes whose
- * occasional 10 to 50 ms stalls made the latency tail.
+ * <p>The locking transaction only orders proposals, because the group commit writes and commits
+ * actions and audit entries on its own connection before the locks are released. So on PostgreSQL
+ * it commits without waiting for its WAL flush. A crash then loses at most lock records and a new
+ * lock row, which the next proposal creates again.
  */
 @ApplicationScoped
 public class PointLocks {
@@ -90,7 +87,7 @@ public class PointLocks {
     }
   }
 
-  /** Lets the current transaction commit without waiting for the WAL flush, on PostgreSQL. */
+  /** Turns off synchronous_commit for the current transaction only, on PostgreSQL. */
   private void skipCommitFlush(Connection connection) throws SQLException {
     Boolean onPostgres = postgres;
     if (onPostgres == null) {
