@@ -2,8 +2,10 @@ package io.factorytwin.control.audit;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -27,8 +29,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * transaction fails, the writer rolls it back and runs each of its works alone, so one failing work
  * fails only its own caller. The head is locked before any work runs; holds and decisions also
  * append to the chain before they supersede actions, so no two transactions take the head and an
- * action's row lock in opposite orders. The writer owns one connection outside the pool's
- * transactions, so it never waits for a pooled connection that a waiting caller holds.
+ * action's row lock in opposite orders.
+ *
+ * <p>The writer owns one connection outside the pool's transactions. It opens it at startup and
+ * keeps it after a failed transaction: a caller holds its pooled connection while it waits here, so
+ * a writer that asked the pool under load could wait for connections that only its own commit
+ * frees. It asks the pool again only after the connection broke, as in a database outage.
  */
 @ApplicationScoped
 public class GroupCommit {
@@ -86,6 +92,22 @@ public class GroupCommit {
       Thread.currentThread().interrupt();
       throw new AuditTrail.AuditStorageException(new SQLException("interrupted", e));
     }
+  }
+
+  /** Opens the writer's connection and starts the writer before the service takes calls. */
+  void open(@Observes StartupEvent event) {
+    synchronized (this) {
+      if (connection == null && !stopped) {
+        try {
+          connection();
+        } catch (SQLException e) {
+          Log.warn(
+              "opening the audit group commit connection at startup failed; the first commit opens it",
+              e);
+        }
+      }
+    }
+    start();
   }
 
   private synchronized void start() {
@@ -160,13 +182,19 @@ public class GroupCommit {
     return connection;
   }
 
-  /** Rolls back and drops the connection, so a broken one is replaced on the next batch. */
+  /**
+   * Rolls back and keeps the connection while it still works. A broken one is closed and replaced
+   * on the next batch.
+   */
   private void rollback() {
     if (connection == null) {
       return;
     }
     try {
       connection.rollback();
+      if (connection.isValid(1)) {
+        return;
+      }
     } catch (SQLException e) {
       Log.debug("rollback of a failed group commit failed", e);
     }
