@@ -15,6 +15,7 @@ import io.factorytwin.control.v1.ApproveActionRequest;
 import io.factorytwin.control.v1.AuditEntry;
 import io.factorytwin.control.v1.BatchProposeSetpointsRequest;
 import io.factorytwin.control.v1.CheckpointStatus;
+import io.factorytwin.control.v1.ChillerCurveInterlock;
 import io.factorytwin.control.v1.ControlServiceGrpc;
 import io.factorytwin.control.v1.ControlServiceGrpc.ControlServiceBlockingStub;
 import io.factorytwin.control.v1.CreateGuardrailRequest;
@@ -818,6 +819,64 @@ class ProposeSetpointTest {
         .extracting(Violation::getRule)
         .contains(Violation.Rule.RULE_ABOVE_MAX);
     assertThat(supersededEntries).hasSize(1);
+  }
+
+  @Test
+  @Order(22)
+  void chillerCurve_unsetLimits_comeFromPartSpec() {
+    operator.createGuardrail(
+        CreateGuardrailRequest.newBuilder()
+            .setGuardrailId("chiller-supply")
+            .setGuardrail(
+                Guardrail.newBuilder()
+                    .setPointPattern(TWIN + "/points/chiller-*.liquid-temperature-sp.supply")
+                    .setUnit("C")
+                    .setMinValue(0)
+                    .setMaxValue(30)
+                    .setMaxRatePerMinute(1_000_000)
+                    .setSafeDefaultValue(7)
+                    .addInterlocks(
+                        Interlock.newBuilder().setChillerCurve(ChillerCurveInterlock.newBuilder())))
+            .build());
+    operator.registerAgent(
+        RegisterAgentRequest.newBuilder()
+            .setAgentId("plant-agent")
+            .setAgent(
+                Agent.newBuilder()
+                    .setOwner("controls-team@example.com")
+                    .addScopes(TWIN + "/points/chiller-*.liquid-temperature-sp.supply")
+                    .setMode(Agent.Mode.MODE_AUTONOMOUS)
+                    .setEnabled(true)
+                    .setLeaseDuration(Duration.newBuilder().setSeconds(300)))
+            .build());
+    ControlServiceBlockingStub plant = stub("plant-agent", "agent");
+    plant.heartbeat(HeartbeatRequest.newBuilder().setAgent("agents/plant-agent").build());
+    String chiller =
+        TWIN + "/points/" + TwinServiceProcess.CHILLER + ".liquid-temperature-sp.supply";
+    String withoutMin =
+        TWIN
+            + "/points/"
+            + TwinServiceProcess.CHILLER_WITHOUT_MIN
+            + ".liquid-temperature-sp.supply";
+
+    ProposeSetpointResponse inside = plant.proposeSetpoint(dryRun(chiller, 7));
+    ProposeSetpointResponse above = plant.proposeSetpoint(dryRun(chiller, 9.5));
+    ProposeSetpointResponse below = plant.proposeSetpoint(dryRun(chiller, 4.5));
+    ProposeSetpointResponse noMin = plant.proposeSetpoint(dryRun(withoutMin, 7));
+
+    assertThat(inside.getViolationsList()).isEmpty();
+    assertThat(inside.getAction().getOutcome()).isEqualTo(Action.Outcome.OUTCOME_APPLIED);
+    assertThat(rules(above)).containsExactly(Violation.Rule.RULE_CHILLER_CURVE_INTERLOCK);
+    assertThat(above.getViolations(0).getDescription()).contains("[5, 9] C");
+    assertThat(rules(below)).containsExactly(Violation.Rule.RULE_CHILLER_CURVE_INTERLOCK);
+    assertThat(rules(noMin)).containsExactly(Violation.Rule.RULE_CHILLER_CURVE_INTERLOCK);
+    assertThat(noMin.getViolations(0).getDescription())
+        .contains("min_leaving_chilled_water_temperature_c")
+        .contains("parts/chiller-no-min/revisions/a");
+  }
+
+  private static ProposeSetpointRequest dryRun(String point, double value) {
+    return proposal(point, value, "C").toBuilder().setValidateOnly(true).build();
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.factorytwin.control;
 
+import io.factorytwin.common.v1.BiquadraticCurve;
+import io.factorytwin.common.v1.ChillerSpec;
 import io.factorytwin.common.v1.Connection;
 import io.factorytwin.common.v1.EquipmentClass;
 import io.factorytwin.common.v1.EquipmentSpec;
@@ -8,6 +10,7 @@ import io.factorytwin.common.v1.OperatingSetpoints;
 import io.factorytwin.common.v1.Placement;
 import io.factorytwin.common.v1.PortDomain;
 import io.factorytwin.common.v1.PortSpec;
+import io.factorytwin.common.v1.QuadraticCurve;
 import io.factorytwin.common.v1.Row;
 import io.factorytwin.common.v1.Site;
 import io.factorytwin.testing.GrpcClients;
@@ -38,9 +41,10 @@ import java.util.stream.Stream;
  * Starts the built twin-service jar (twin-service/target/quarkus-app, the H2 build) as its own
  * process on a free loopback port, in a temporary working directory, trusting the test keys. It
  * builds the twin {@value #TWIN_ID}: one hall with a dew point sensor and rows of one CDU and two
- * racks each, one row unless the resource argument {@code rows} asks for more. control-service gets
- * the twin's address, a setpoint-writer token file and a fresh checkpoint directory. The process is
- * killed when the tests end.
+ * racks each, one row unless the resource argument {@code rows} asks for more, and two site-level
+ * chillers: {@value #CHILLER} with a curve range in its spec and {@value #CHILLER_WITHOUT_MIN},
+ * whose spec has only the upper limit. control-service gets the twin's address, a setpoint-writer
+ * token file and a fresh checkpoint directory. The process is killed when the tests end.
  *
  * <p>Build the jar first: {@code ./mvnw install -DskipTests -pl
  * proto,service-support,test-support,twin-service}.
@@ -50,6 +54,13 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
   static final String TWIN_ID = "control-test";
   static final String TWIN = "twins/" + TWIN_ID;
   static final String CDU = "hall-1.row-01.cdu-1";
+  static final String CHILLER = "chiller-1";
+  static final String CHILLER_WITHOUT_MIN = "chiller-2";
+
+  /** Curve range in the spec of {@value #CHILLER}, in °C. These are test values, not a rating. */
+  static final double CHILLER_MIN_C = 5;
+
+  static final double CHILLER_MAX_C = 9;
 
   private static final Path JAR =
       Path.of("..", "twin-service", "target", "quarkus-app", "quarkus-run.jar");
@@ -118,6 +129,54 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
     return String.format("hall-1.row-%02d.cdu-1", row);
   }
 
+  /**
+   * Returns a chiller part with the McQuay PFH curves of examples/catalog.yaml, where each number
+   * carries its source, and the given curve range.
+   *
+   * @param minLeavingC lowest valid leaving-water temperature in °C, or null for a spec without one
+   */
+  private static DesignPart chillerPart(String revision, Double minLeavingC) {
+    ChillerSpec.Builder chiller =
+        ChillerSpec.newBuilder()
+            .setReferenceCapacityKw(2124)
+            .setReferenceCop(6.03)
+            .setReferenceLeavingChilledWaterTemperatureC(8.89)
+            .setReferenceEnteringCondenserTemperatureC(23.89)
+            .setCapacityTemperatureCurve(
+                BiquadraticCurve.newBuilder()
+                    .setConstant(1.040134)
+                    .setX(-1.745650e-2)
+                    .setXSquared(1.084856e-3)
+                    .setY(6.629328e-3)
+                    .setYSquared(-8.008991e-4)
+                    .setXY(1.567769e-3))
+            .setEirTemperatureCurve(
+                BiquadraticCurve.newBuilder()
+                    .setConstant(1.157799)
+                    .setX(-3.621524e-2)
+                    .setXSquared(-3.684818e-3)
+                    .setY(-1.202959e-2)
+                    .setYSquared(-7.378548e-5)
+                    .setXY(3.787365e-3))
+            .setEirPartLoadCurve(
+                QuadraticCurve.newBuilder()
+                    .setConstant(0.1051419)
+                    .setX(0.2033679)
+                    .setXSquared(0.6902026))
+            .setMinPartLoadRatio(0.09)
+            .setMinUnloadingRatio(0.09)
+            .setMaxPartLoadRatio(1.03)
+            .setMaxLeavingChilledWaterTemperatureC(CHILLER_MAX_C);
+    if (minLeavingC != null) {
+      chiller.setMinLeavingChilledWaterTemperatureC(minLeavingC);
+    }
+    return DesignPart.newBuilder()
+        .setPartRevision(revision)
+        .setEquipmentClass(EquipmentClass.EQUIPMENT_CLASS_CHILLER)
+        .setSpec(EquipmentSpec.newBuilder().setCoolingCapacityKw(2124).setChiller(chiller))
+        .build();
+  }
+
   /** Builds a hall of rows that each hold a CDU of 1,350 kW feeding two GB200 NVL72 racks. */
   private static void buildTwin(int port, int rows) throws InterruptedException {
     PortSpec supply =
@@ -132,29 +191,42 @@ public class TwinServiceProcess implements QuarkusTestResourceLifecycleManager {
             .build();
     // Ratings as in examples/catalog.yaml, where each number carries its source.
     List<DesignPart> parts =
-        List.of(
-            DesignPart.newBuilder()
-                .setPartRevision("parts/gb200-nvl72/revisions/a")
-                .setEquipmentClass(EquipmentClass.EQUIPMENT_CLASS_RACK_SYSTEM)
-                .setSpec(
-                    EquipmentSpec.newBuilder()
-                        .setRatedPowerKw(132)
-                        .setDesignPowerKw(120)
-                        .setHeatToLiquidFraction(0.9))
-                .addPorts(supply)
-                .addPorts(ret)
-                .build(),
-            DesignPart.newBuilder()
-                .setPartRevision("parts/cdu-1350/revisions/a")
-                .setEquipmentClass(EquipmentClass.EQUIPMENT_CLASS_CDU)
-                .setSpec(
-                    EquipmentSpec.newBuilder()
-                        .setCoolingCapacityKw(1350)
-                        .setSupplyTemperatureMaxC(45))
-                .addPorts(supply)
-                .addPorts(ret)
-                .build());
+        new ArrayList<>(
+            List.of(
+                DesignPart.newBuilder()
+                    .setPartRevision("parts/gb200-nvl72/revisions/a")
+                    .setEquipmentClass(EquipmentClass.EQUIPMENT_CLASS_RACK_SYSTEM)
+                    .setSpec(
+                        EquipmentSpec.newBuilder()
+                            .setRatedPowerKw(132)
+                            .setDesignPowerKw(120)
+                            .setHeatToLiquidFraction(0.9))
+                    .addPorts(supply)
+                    .addPorts(ret)
+                    .build(),
+                DesignPart.newBuilder()
+                    .setPartRevision("parts/cdu-1350/revisions/a")
+                    .setEquipmentClass(EquipmentClass.EQUIPMENT_CLASS_CDU)
+                    .setSpec(
+                        EquipmentSpec.newBuilder()
+                            .setCoolingCapacityKw(1350)
+                            .setSupplyTemperatureMaxC(45))
+                    .addPorts(supply)
+                    .addPorts(ret)
+                    .build()));
+    parts.add(chillerPart("parts/chiller-test/revisions/a", CHILLER_MIN_C));
+    parts.add(chillerPart("parts/chiller-no-min/revisions/a", null));
     List<Placement> placements = new ArrayList<>();
+    placements.add(
+        Placement.newBuilder()
+            .setId(CHILLER)
+            .setPartRevision("parts/chiller-test/revisions/a")
+            .build());
+    placements.add(
+        Placement.newBuilder()
+            .setId(CHILLER_WITHOUT_MIN)
+            .setPartRevision("parts/chiller-no-min/revisions/a")
+            .build());
     List<Connection> connections = new ArrayList<>();
     List<Row> rowList = new ArrayList<>();
     for (int row = 1; row <= rows; row++) {

@@ -334,20 +334,46 @@ public class GuardrailCheck {
     }
   }
 
-  private static void checkChillerCurve(
+  /**
+   * Checks a chiller leaving-water setpoint against the curve range: the guardrail's limits, and
+   * for a limit the guardrail leaves unset, the one in the spec of the chiller's part revision.
+   * With neither, the interlock fails closed.
+   */
+  private void checkChillerCurve(
       Context context, Interlock.ChillerCurve curve, double value, List<Violation> violations) {
-    // NOTE: the defaults from the chiller part revision's curve are not read yet, so an interlock
-    // without explicit limits fails closed.
-    if (curve.minLeavingTemperatureC() == null || curve.maxLeavingTemperatureC() == null) {
-      violations.add(
-          new Violation(
-              Rule.CHILLER_CURVE_INTERLOCK,
-              context.point(),
-              "the chiller curve interlock has no explicit limits, and control-service cannot read"
-                  + " them from the part revision; set both limits on the guardrail"));
-      return;
+    Double min = curve.minLeavingTemperatureC();
+    Double max = curve.maxLeavingTemperatureC();
+    if (min == null || max == null) {
+      TwinGateway.ChillerRange part;
+      try {
+        part = twin.chillerRange(context.pointNode(), context.revision());
+      } catch (NotFoundException e) {
+        part = new TwinGateway.ChillerRange("", null, null);
+      }
+      min = min != null ? min : part.minC();
+      max = max != null ? max : part.maxC();
+      if (min == null || max == null) {
+        String field =
+            min == null
+                ? "min_leaving_chilled_water_temperature_c"
+                : "max_leaving_chilled_water_temperature_c";
+        String revision = part.partRevision().isEmpty() ? "no part revision" : part.partRevision();
+        violations.add(
+            new Violation(
+                Rule.CHILLER_CURVE_INTERLOCK,
+                context.point(),
+                "the chiller curve interlock has no "
+                    + (min == null ? "lowest" : "highest")
+                    + " leaving-water temperature: the guardrail leaves it unset and the chiller's"
+                    + " spec ("
+                    + revision
+                    + ") has no "
+                    + field
+                    + "; set it on either"));
+        return;
+      }
     }
-    if (value < curve.minLeavingTemperatureC() || value > curve.maxLeavingTemperatureC()) {
+    if (value < min || value > max) {
       violations.add(
           new Violation(
               Rule.CHILLER_CURVE_INTERLOCK,
@@ -355,9 +381,9 @@ public class GuardrailCheck {
               "leaving-water setpoint "
                   + format(value)
                   + " C lies outside the curve's range ["
-                  + format(curve.minLeavingTemperatureC())
+                  + format(min)
                   + ", "
-                  + format(curve.maxLeavingTemperatureC())
+                  + format(max)
                   + "] C"));
     }
   }

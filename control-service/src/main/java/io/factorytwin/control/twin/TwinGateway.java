@@ -1,6 +1,7 @@
 package io.factorytwin.control.twin;
 
 import com.google.protobuf.Timestamp;
+import io.factorytwin.common.v1.ChillerSpec;
 import io.factorytwin.support.error.EtagMismatchException;
 import io.factorytwin.support.error.InvalidArgumentException;
 import io.factorytwin.support.error.NotFoundException;
@@ -10,8 +11,10 @@ import io.factorytwin.twin.v1.BatchApplySetpointsRequest;
 import io.factorytwin.twin.v1.BatchApplySetpointsResponse;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
 import io.factorytwin.twin.v1.GetLatestValuesResponse;
+import io.factorytwin.twin.v1.GetNodeRequest;
 import io.factorytwin.twin.v1.GetPointRequest;
 import io.factorytwin.twin.v1.GetTwinRequest;
+import io.factorytwin.twin.v1.Node;
 import io.factorytwin.twin.v1.Point;
 import io.factorytwin.twin.v1.PointValue;
 import io.factorytwin.twin.v1.SetpointChange;
@@ -78,6 +81,10 @@ public class TwinGateway {
 
   /** A point's metadata under one revision; info is null when the point does not exist there. */
   private record CachedPoint(String revision, PointInfo info) {}
+
+  private final Map<String, CachedRange> chillerRanges = new ConcurrentHashMap<>();
+
+  private record CachedRange(String revision, ChillerRange range) {}
 
   /** Bounds the metadata cache; past it, the cache starts over. */
   private static final int MAX_CACHED_POINTS = 100_000;
@@ -157,6 +164,47 @@ public class TwinGateway {
       throw new NotFoundException(name);
     }
     return cached.info();
+  }
+
+  /**
+   * The leaving-water range over which a chiller node's performance curves are valid, from the spec
+   * of its part revision.
+   *
+   * @param partRevision the node's part revision, empty for a node without one
+   * @param minC lowest valid leaving-water temperature in °C, null when the spec has none
+   * @param maxC highest valid leaving-water temperature in °C, null when the spec has none
+   */
+  public record ChillerRange(String partRevision, Double minC, Double maxC) {}
+
+  /**
+   * Returns the chiller curve range of the node under the given revision of its twin, from a cache
+   * that reads each node once per revision. NOT_FOUND when the node does not exist.
+   */
+  public ChillerRange chillerRange(String nodeName, String revision) {
+    CachedRange cached = chillerRanges.get(nodeName);
+    if (cached == null || !cached.revision().equals(revision)) {
+      Node node =
+          call(
+              "GetNode",
+              nodeName,
+              stub -> stub.getNode(GetNodeRequest.newBuilder().setName(nodeName).build()));
+      ChillerSpec chiller = node.getSpec().getChiller();
+      ChillerRange range =
+          new ChillerRange(
+              node.getPartRevision(),
+              chiller.hasMinLeavingChilledWaterTemperatureC()
+                  ? chiller.getMinLeavingChilledWaterTemperatureC()
+                  : null,
+              chiller.hasMaxLeavingChilledWaterTemperatureC()
+                  ? chiller.getMaxLeavingChilledWaterTemperatureC()
+                  : null);
+      if (chillerRanges.size() >= MAX_CACHED_POINTS) {
+        chillerRanges.clear();
+      }
+      cached = new CachedRange(revision, range);
+      chillerRanges.put(nodeName, cached);
+    }
+    return cached.range();
   }
 
   /** Returns whether the point exists under the given revision, from the same cache. */
