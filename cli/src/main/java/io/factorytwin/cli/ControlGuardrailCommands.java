@@ -2,11 +2,24 @@ package io.factorytwin.cli;
 
 import com.google.protobuf.FieldMask;
 import io.factorytwin.control.v1.CreateGuardrailRequest;
+import io.factorytwin.control.v1.GetGuardrailRequest;
 import io.factorytwin.control.v1.Guardrail;
 import io.factorytwin.control.v1.ListGuardrailsRequest;
 import io.factorytwin.control.v1.ListGuardrailsResponse;
 import io.factorytwin.control.v1.UpdateGuardrailRequest;
+import io.factorytwin.twin.v1.ListNodesRequest;
+import io.factorytwin.twin.v1.ListNodesResponse;
+import io.factorytwin.twin.v1.ListPointsRequest;
+import io.factorytwin.twin.v1.ListPointsResponse;
+import io.factorytwin.twin.v1.Node;
+import io.factorytwin.twin.v1.Point;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,8 +71,14 @@ final class ControlGuardrailCommands {
   @Command(
       name = "guardrails",
       mixinStandardHelpOptions = true,
-      description = "List guardrails, one page; create one or change one with the subcommands.",
-      subcommands = {ControlGuardrailCommands.Create.class, ControlGuardrailCommands.Set.class})
+      description =
+          "List guardrails, one page; create one, change one or derive defaults from the part"
+              + " specs with the subcommands.",
+      subcommands = {
+        ControlGuardrailCommands.Create.class,
+        ControlGuardrailCommands.Set.class,
+        ControlGuardrailCommands.Defaults.class
+      })
   static final class Guardrails implements Callable<Integer> {
 
     @Mixin Connection connection;
@@ -143,7 +162,7 @@ final class ControlGuardrailCommands {
 
     /** Copies the given options into the guardrail and returns the field paths it set. */
     List<String> apply(CommandLine.Model.CommandSpec spec, Guardrail.Builder guardrail) {
-      List<String> paths = new java.util.ArrayList<>();
+      List<String> paths = new ArrayList<>();
       if (pattern != null) {
         guardrail.setPointPattern(pattern);
         paths.add("point_pattern");
@@ -290,6 +309,185 @@ final class ControlGuardrailCommands {
       Output.resource(
           connection.output, spec.commandLine().getOut(), updated, HEADER, row(updated));
       return 0;
+    }
+  }
+
+  @Command(
+      name = "defaults",
+      mixinStandardHelpOptions = true,
+      description =
+          "Derive guardrails for a twin's setpoints from the specs of its parts and the ASHRAE"
+              + " classes, and print them; --create also creates them (role operator). Setpoint"
+              + " types whose specs lack a limit are listed as skipped, with the field to fill in.")
+  static final class Defaults implements Callable<Integer> {
+
+    @Mixin Connection connection;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--twin", required = true, description = "The twin: an id or twins/{twin}.")
+    String twin;
+
+    @Option(
+        names = "--water-class",
+        description =
+            "ASHRAE liquid-cooling class of the facility water: W17, W27, W32, W40 or W45"
+                + " (default ${DEFAULT-VALUE}). It bounds the heat-rejection supply setpoints.")
+    String waterClass = "W32";
+
+    @Option(
+        names = "--temperature-rate",
+        description =
+            "Maximum change of a temperature setpoint in K per minute of facility time (default"
+                + " ${DEFAULT-VALUE}); an operating choice, no spec gives one.")
+    double temperatureRate = 1.0;
+
+    @Option(
+        names = "--speed-rate",
+        description =
+            "Maximum change of a speed setpoint in % per minute of facility time (default"
+                + " ${DEFAULT-VALUE}); an operating choice, no spec gives one.")
+    double speedRate = 10.0;
+
+    @Option(names = "--create", description = "Create the guardrails that do not exist yet.")
+    boolean create;
+
+    @Override
+    public Integer call() {
+      String twinName = TwinCommand.twinName(twin);
+      try {
+        GuardrailDefaults.waterClassLimitC(waterClass);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      ControlCommand.finite(spec, "--temperature-rate", temperatureRate);
+      ControlCommand.finite(spec, "--speed-rate", speedRate);
+      if (temperatureRate <= 0 || speedRate <= 0) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--temperature-rate and --speed-rate must be greater than 0");
+      }
+
+      GuardrailDefaults.Result result =
+          GuardrailDefaults.derive(
+              twinName,
+              setpoints(twinName),
+              nodes(twinName),
+              new GuardrailDefaults.Options(waterClass, temperatureRate, speedRate));
+
+      List<List<String>> rows = new ArrayList<>();
+      for (GuardrailDefaults.Derived derived : result.guardrails()) {
+        String state = "";
+        if (create) {
+          state = create(twinName, derived);
+        }
+        List<String> row =
+            new ArrayList<>(
+                row(
+                    derived.guardrail().toBuilder()
+                        .setName("guardrails/" + derived.guardrailId())
+                        .build()));
+        row.add(state.isEmpty() ? derived.guardrail().getDescription() : state);
+        rows.add(row);
+      }
+
+      List<String> header = new ArrayList<>(HEADER);
+      header.add(create ? "RESULT" : "BASIS");
+      if (connection.output == Connection.OutputFormat.json) {
+        for (GuardrailDefaults.Derived derived : result.guardrails()) {
+          Output.json(
+              spec.commandLine().getOut(),
+              derived.guardrail().toBuilder()
+                  .setName("guardrails/" + derived.guardrailId())
+                  .build());
+        }
+      } else {
+        Output.table(spec.commandLine().getOut(), header, rows);
+      }
+      for (String skipped : result.skipped()) {
+        spec.commandLine().getErr().println("skipped " + skipped);
+      }
+      return 0;
+    }
+
+    /** Creates one guardrail; an existing one with the same id is left as it is. */
+    private String create(String twinName, GuardrailDefaults.Derived derived) {
+      String name = "guardrails/" + derived.guardrailId();
+      try {
+        ControlCommand.withControl(
+            connection,
+            stub -> stub.getGuardrail(GetGuardrailRequest.newBuilder().setName(name).build()));
+        return "exists, left unchanged";
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+          throw e;
+        }
+      }
+      // The same twin and id give the same request id, so a retry after a lost response
+      // creates the guardrail once.
+      String requestId =
+          UUID.nameUUIDFromBytes(
+                  (twinName + "\n" + derived.guardrailId()).getBytes(StandardCharsets.UTF_8))
+              .toString();
+      try {
+        ControlCommand.withControl(
+            connection,
+            stub ->
+                stub.createGuardrail(
+                    CreateGuardrailRequest.newBuilder()
+                        .setGuardrailId(derived.guardrailId())
+                        .setGuardrail(derived.guardrail())
+                        .setRequestId(requestId)
+                        .build()));
+        return "created";
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
+          return "exists, left unchanged";
+        }
+        throw e;
+      }
+    }
+
+    private List<Point> setpoints(String twinName) {
+      List<Point> points = new ArrayList<>();
+      String pageToken = "";
+      do {
+        String token = pageToken;
+        ListPointsResponse page =
+            TwinCommand.withTwin(
+                connection,
+                stub ->
+                    stub.listPoints(
+                        ListPointsRequest.newBuilder()
+                            .setParent(twinName)
+                            .setFilter("kind = KIND_SETPOINT")
+                            .setPageSize(1000)
+                            .setPageToken(token)
+                            .build()));
+        points.addAll(page.getPointsList());
+        pageToken = page.getNextPageToken();
+      } while (!pageToken.isEmpty());
+      return points;
+    }
+
+    private Map<String, Node> nodes(String twinName) {
+      Map<String, Node> nodes = new TreeMap<>();
+      String pageToken = "";
+      do {
+        String token = pageToken;
+        ListNodesResponse page =
+            TwinCommand.withTwin(
+                connection,
+                stub ->
+                    stub.listNodes(
+                        ListNodesRequest.newBuilder()
+                            .setParent(twinName)
+                            .setPageSize(1000)
+                            .setPageToken(token)
+                            .build()));
+        page.getNodesList().forEach(node -> nodes.put(node.getName(), node));
+        pageToken = page.getNextPageToken();
+      } while (!pageToken.isEmpty());
+      return nodes;
     }
   }
 }

@@ -364,6 +364,42 @@ class AgentRunCliTest {
   }
 
   /** Starts twin-service on a fresh PostgreSQL database if its PostgreSQL build exists. */
+  @Test
+  @Order(5)
+  void guardrailDefaults_referenceHall_createsWhatSpecsGive() {
+    String[] args = {
+      "control",
+      "guardrails",
+      "defaults",
+      "--twin=" + TWIN,
+      "--create",
+      "--twin-address=" + twin.address,
+      "--control-address=" + control.address,
+      "--token=" + operator
+    };
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code = FactoryCtl.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    StringWriter again = new StringWriter();
+    int repeated =
+        FactoryCtl.execute(new PrintWriter(again, true), new PrintWriter(new StringWriter()), args);
+
+    assertThat(code).as(err.toString()).isZero();
+    // The catalog gives CRAHs no supply limits, so the ASHRAE envelope applies.
+    assertThat(out.toString()).contains("air-temperature-sp-supply").contains("18").contains("27");
+    assertThat(out.toString()).contains("created");
+    // The catalog's CDU and rack parts give no lowest supply temperature, so no TCS guardrail.
+    assertThat(err.toString())
+        .contains("skipped liquid-temperature-sp.secondary-supply")
+        .contains("supply_temperature_min_c");
+    assertThat(repeated).isZero();
+    assertThat(again.toString()).contains("exists, left unchanged").doesNotContain("created");
+    assertThat(
+            cli(control, operator, "control", "guardrails", "--filter=unit = \"C\"", "-o", "json"))
+        .contains(TWIN + "/points/*.air-temperature-sp.supply");
+  }
+
   private static ServiceJarProcess startTwin() throws Exception {
     if (!Files.isRegularFile(TWIN_POSTGRESQL_JAR)) {
       System.err.println(
