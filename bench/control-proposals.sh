@@ -3,7 +3,7 @@
 # every check, PostgreSQL (a fresh database per run) and a running twin-service process that
 # receives every accepted value by compare-and-set. Each kind of call runs a closed loop and then
 # an open loop; the rate and p99 limits apply to the batched calls, and no call may fail.
-#   bench/control-proposals.sh           30,000 to warm up, 20,000 proposals, then 20 s paced at
+#   bench/control-proposals.sh           30,000 to warm up, 20,000 proposals, then 60 s paced at
 #                                        500/s, per kind
 #   bench/control-proposals.sh --quick   2,000 to warm up, 3,000 proposals, then 5 s paced at 200/s,
 #                                        with CI's limits
@@ -14,7 +14,7 @@ pick_java
 proposals=20000
 warm_up=30000
 paced_rate=500
-paced_seconds=20
+paced_seconds=60
 min_rate=2000
 max_p99_ms=20
 if [[ "${1:-}" == "--quick" ]]; then
