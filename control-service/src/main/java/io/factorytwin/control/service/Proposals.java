@@ -605,7 +605,11 @@ public class Proposals {
     ProposalResult result =
         groupCommit.run(
             (connection, entries) ->
-                write(connection, entries, action) ? new ProposalResult(action, false) : null);
+                // With one action nothing is inserted when its request_id is already stored, so
+                // the other works of the group commit may go on.
+                writeAll(connection, entries, List.of(action)) < 0
+                    ? new ProposalResult(action, false)
+                    : null);
     if (result == null) {
       // A concurrent call with the same request_id stored its action first.
       ActionRecord earlier = actions.findByRequest(action.agentId(), action.requestId());
@@ -618,42 +622,12 @@ public class Proposals {
   }
 
   /**
-   * Inserts the action with its audit entries on the group commit's connection and supersedes the
-   * point's older applied actions; returns false when the agent's request_id is already stored.
-   */
-  private boolean write(Connection connection, AuditTrail.Batch entries, ActionRecord action)
-      throws SQLException {
-    if (!actions.insert(connection, action)) {
-      return false;
-    }
-    entries.append(
-        AuditKind.ACTION_PROPOSED,
-        action.agentId(),
-        action.name(),
-        action.checkFacilityTime(),
-        describe(action));
-    if (action.state() == ActionState.APPLIED) {
-      Instant now = action.createTime();
-      for (String older :
-          actions.supersede(connection, action.point(), action.id(), action.name(), now)) {
-        entries.append(
-            AuditKind.ACTION_SUPERSEDED,
-            action.agentId(),
-            "actions/" + older,
-            action.checkFacilityTime(),
-            Map.of("superseded_by", action.name()));
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Writes a batch's actions as {@link #write} writes one, with a few statements for the whole
-   * batch: the points' applied actions are locked and read before the new ones are inserted, so the
-   * read needs no exclusion of them. Returns -1 when all were written. Otherwise it returns the
-   * index of an action whose request_id was already stored, and the caller must roll back. The
-   * audit entries follow the order that {@link #write} gives them: each proposal, then the actions
-   * it supersedes.
+   * Inserts actions with their audit entries on the group commit's connection and supersedes the
+   * older applied actions of their points, with a few statements for the whole batch. The points'
+   * applied actions are locked and read before the new ones are inserted, so the read needs no
+   * exclusion of them. The audit entries come in order: each proposal, then the actions it
+   * supersedes. Returns -1 when all were written. Otherwise it returns the index of an action whose
+   * request_id was already stored, and the caller must roll back the actions inserted before it.
    */
   private int writeAll(Connection connection, AuditTrail.Batch entries, List<ActionRecord> batch)
       throws SQLException {
