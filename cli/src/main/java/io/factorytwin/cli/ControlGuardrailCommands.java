@@ -375,31 +375,21 @@ final class ControlGuardrailCommands {
               new GuardrailDefaults.Options(waterClass, temperatureRate, speedRate));
 
       List<List<String>> rows = new ArrayList<>();
+      List<Guardrail> named = new ArrayList<>();
       for (GuardrailDefaults.Derived derived : result.guardrails()) {
-        String state = "";
-        if (create) {
-          state = create(twinName, derived);
-        }
-        List<String> row =
-            new ArrayList<>(
-                row(
-                    derived.guardrail().toBuilder()
-                        .setName("guardrails/" + derived.guardrailId())
-                        .build()));
-        row.add(state.isEmpty() ? derived.guardrail().getDescription() : state);
+        String state = create ? create(twinName, derived) : "";
+        Guardrail guardrail =
+            derived.guardrail().toBuilder().setName("guardrails/" + derived.guardrailId()).build();
+        named.add(guardrail);
+        List<String> row = new ArrayList<>(row(guardrail));
+        row.add(create ? state : guardrail.getDescription());
         rows.add(row);
       }
 
       List<String> header = new ArrayList<>(HEADER);
       header.add(create ? "RESULT" : "BASIS");
       if (connection.output == Connection.OutputFormat.json) {
-        for (GuardrailDefaults.Derived derived : result.guardrails()) {
-          Output.json(
-              spec.commandLine().getOut(),
-              derived.guardrail().toBuilder()
-                  .setName("guardrails/" + derived.guardrailId())
-                  .build());
-        }
+        named.forEach(guardrail -> Output.json(spec.commandLine().getOut(), guardrail));
       } else {
         Output.table(spec.commandLine().getOut(), header, rows);
       }

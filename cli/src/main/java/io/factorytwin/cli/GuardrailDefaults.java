@@ -37,9 +37,9 @@ final class GuardrailDefaults {
   static final double DEW_POINT_MARGIN_K = 2.0;
 
   /**
-   * CRAH supply air range in °C: the recommended envelope of 18 to 27 °C that ASHRAE TC 9.9 gives
-   * for every air-cooled class A1 to A4 (Thermal Guidelines for Data Processing Environments, as
-   * summarized by the open-exam-prep.com CDCP study guide, section 5.1).
+   * CRAH supply air range in °C: the 18 to 27 °C envelope that ASHRAE TC 9.9 recommends for every
+   * air-cooled class A1 to A4. Source: Thermal Guidelines for Data Processing Environments, as the
+   * open-exam-prep.com CDCP study guide (section 5.1) summarizes it.
    */
   static final double AIR_SUPPLY_MIN_C = 18;
 

@@ -49,17 +49,17 @@ class GroupCommitPoolTest {
 
   @Test
   void firstCommit_withPoolExhausted_commits() throws Exception {
-    List<Connection> taken = new ArrayList<>();
+    List<Connection> pooled = new ArrayList<>();
     long sequence;
     try {
       while (true) {
         try {
-          taken.add(dataSource.getConnection());
+          pooled.add(dataSource.getConnection());
         } catch (SQLException exhausted) {
           break;
         }
       }
-      assertThat(taken).as("connections taken before the pool ran out").isNotEmpty();
+      assertThat(pooled).as("connections taken before the pool ran out").isNotEmpty();
 
       sequence =
           groupCommit.run(
@@ -67,7 +67,7 @@ class GroupCommitPoolTest {
                   entries.append(
                       AuditKind.GUARDRAIL_DELETED, "pool-test", "guardrails/none", null, Map.of()));
     } finally {
-      for (Connection connection : taken) {
+      for (Connection connection : pooled) {
         connection.close();
       }
     }

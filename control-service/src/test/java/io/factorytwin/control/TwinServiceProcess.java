@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * Starts the built twin-service jar (twin-service/target/quarkus-app, the H2 build) as its own
  * process on a free loopback port, in a temporary working directory, trusting the test keys. It
  * builds the twin {@value #TWIN_ID}: one hall with a dew point sensor and rows of one CDU and two
- * racks each, one row unless the resource argument {@code rows} asks for more, and two site-level
+ * racks each, one row unless the resource argument {@code rows} gives more, and two site-level
  * chillers: {@value #CHILLER} with a curve range in its spec and {@value #CHILLER_WITHOUT_MIN},
  * whose spec has only the upper limit. control-service gets the twin's address, a setpoint-writer
  * token file and a fresh checkpoint directory. The process is killed when the tests end.

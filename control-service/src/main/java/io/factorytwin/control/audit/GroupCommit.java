@@ -32,9 +32,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * action's row lock in opposite orders.
  *
  * <p>The writer owns one connection outside the pool's transactions. It opens it at startup and
- * keeps it after a failed transaction: a caller holds its pooled connection while it waits here, so
- * a writer that asked the pool under load could wait for connections that only its own commit
- * frees. It asks the pool again only after the connection broke, as in a database outage.
+ * keeps it after a failed transaction, because each waiting caller keeps its pooled connection
+ * until the writer commits. A writer that requested a pooled connection under load could wait until
+ * the callers time out. It requests one again only after its connection broke, as in a database
+ * outage.
  */
 @ApplicationScoped
 public class GroupCommit {
