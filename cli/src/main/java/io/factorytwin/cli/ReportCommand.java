@@ -218,6 +218,7 @@ public final class ReportCommand implements Callable<Integer> {
             .add(
                 "baselineTcsSupplySetpointC",
                 round(e.getBaselineTcsSupplyTemperatureSetpointC(), 2))
+            .add("baselinePumpRiseTargetK", round(e.getBaselinePumpRiseTargetK(), 2))
             .add("agentPue", round(e.getAgent().getPue(), 4))
             .add("baselinePue", round(e.getBaseline().getPue(), 4));
     boolean inBand = saving >= PUBLISHED_SAVING_LOW && saving <= PUBLISHED_SAVING_HIGH;
@@ -298,11 +299,12 @@ public final class ReportCommand implements Callable<Integer> {
       return String.format(
           Locale.ROOT,
           "The agent used %.1f %% more cooling energy than the baseline, most of it in %s"
-              + " (%.1f kWh more). The baseline runs at the highest fixed setpoint that stayed"
-              + " safe on the training episodes, trims pump speed with its own controller, and"
-              + " gets the same facility supply reset. A policy that lowers its setpoint with"
-              + " load to stay safe at the peak runs colder than that setpoint, and its pump"
-              + " schedule cannot trim speed as closely as a controller on the measured rise.",
+              + " (%.1f kWh more). The baseline holds the pair of fixed setpoints, TCS supply"
+              + " and pump rise target, that the same search budget found safe on the training"
+              + " episodes at the least cooling energy; its pump controller trims speed on the"
+              + " measured rise, and it gets the same facility supply reset. The policy sets its"
+              + " pump speed from load alone, without that feedback, and lowers its setpoint"
+              + " with load to stay safe at the peak.",
           -saving * 100,
           components[grown],
           -saved[grown]);
@@ -335,13 +337,13 @@ public final class ReportCommand implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "The saving of %.1f %% is below the published 9 to 30 %% band. %s. Published savings are"
-            + " measured against fixed, conservative setpoints. The baseline here is stronger: it"
-            + " runs at the highest fixed setpoint that stayed safe on the training episodes,"
-            + " trims pump speed with its own controller, and gets the same facility supply"
-            + " reset, so the dry coolers run without chillers for both. In this model most of"
-            + " what remains is facility and condenser pumping, which follows the heat load and"
-            + " not the setpoint, and GPU temperature does not depend on coolant flow, so only"
-            + " the load swings are left to exploit.",
+            + " measured against fixed, conservative setpoints. The baseline here is stronger: its"
+            + " TCS supply setpoint and pump rise target are the pair that stayed safe on the"
+            + " training episodes at the least cooling energy, its pump controller trims speed"
+            + " on the measured rise, and it gets the same facility supply reset, so the dry"
+            + " coolers run without chillers for both. In this model most of what remains is"
+            + " facility and condenser pumping, which follows the heat load and not the"
+            + " setpoints, so only the load swings and the CDU pumps are left to exploit.",
         saving * 100,
         share);
   }

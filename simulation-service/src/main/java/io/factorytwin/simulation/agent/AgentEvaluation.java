@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Compares a trained policy with the fair baseline on held-out episodes. The baseline setpoint is
- * searched on the training episodes ({@link BaselineSearch}); then the policy and the baseline run
- * the same held-out seeds. Plain Java, so the benchmark runs the same code as the job.
+ * Compares a trained policy with the fair baseline on held-out episodes. The baseline's setpoints
+ * are searched on the training episodes ({@link BaselineSearch}); then the policy and the baseline
+ * run the same held-out seeds. Plain Java, so the benchmark runs the same code as the job.
  */
 public final class AgentEvaluation {
 
@@ -79,7 +79,7 @@ public final class AgentEvaluation {
     for (int i = 0; i < n; i++) {
       requests.add(
           new Episodes.Request(
-              () -> BaselineSearch.baseline(baseline.setpointC()),
+              () -> BaselineSearch.baseline(baseline.setpointC(), baseline.riseTargetK()),
               heldOutSeeds[i],
               heldOut.startOffsetSeconds(i, n)));
     }
@@ -100,6 +100,7 @@ public final class AgentEvaluation {
             .setAgent(agent)
             .setBaseline(baseline)
             .setBaselineTcsSupplyTemperatureSetpointC(outcome.baseline().setpointC())
+            .setBaselinePumpRiseTargetK(outcome.baseline().riseTargetK())
             .setCoolingEnergySavingFraction((b.getTotalKwh() - a.getTotalKwh()) / b.getTotalKwh())
             .setCoolingEnergySaving(
                 CoolingEnergy.newBuilder()

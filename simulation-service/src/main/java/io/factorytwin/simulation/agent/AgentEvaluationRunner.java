@@ -162,10 +162,11 @@ public class AgentEvaluationRunner implements JobRunner {
       warnings.add(
           String.format(
               "no baseline setpoint from %.1f to %.1f °C kept the training episodes under the GPU"
-                  + " limit; the baseline runs at %.1f °C",
+                  + " limit at any pump rise target tried; the baseline runs at %.1f °C and %.1f K",
               AgentEvaluation.BASELINE_LOW_C,
               AgentEvaluation.BASELINE_HIGH_C,
-              outcome.baseline().setpointC()));
+              outcome.baseline().setpointC(),
+              outcome.baseline().riseTargetK()));
     }
     List<Series> series = new ArrayList<>();
     Instant start = heldOut.start();

@@ -51,8 +51,8 @@ public final class DesignModelBuilder {
   /** Middle of the 8 to 12 K loop rise of vendor literature (secondary); used when omitted. */
   static final double DEFAULT_CDU_RISE_K = 10.0;
 
-  /** OCP guideline of 1.5 L/min per kW (OCP OAI v1.0, quoted by prophetstor.com). */
-  static final double DEFAULT_FLOW_LPM_PER_KW = 1.5;
+  /** OCP guideline of 1.5 L/min per kW, as for racks; used when omitted. */
+  static final double DEFAULT_FLOW_LPM_PER_KW = Rack.DEFAULT_FLOW_LPM_PER_KW;
 
   /** Dry cooler approach when omitted: the middle of the 5 to 10 K range to study. */
   static final double DEFAULT_DRY_COOLER_APPROACH_K = 7.5;
@@ -276,7 +276,11 @@ public final class DesignModelBuilder {
         rack.getGpuPowerW(),
         cduIndex,
         limits,
-        throughput);
+        throughput,
+        rated
+            * (spec.hasCoolantFlowLpmPerKw()
+                ? spec.getCoolantFlowLpmPerKw()
+                : DEFAULT_FLOW_LPM_PER_KW));
   }
 
   private static FailedPreconditionException incomplete(String subject, String description) {

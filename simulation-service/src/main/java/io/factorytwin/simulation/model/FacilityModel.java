@@ -193,6 +193,8 @@ public record FacilityModel(
    * @param gpuLimits GPU temperature limits and cold-plate resistance
    * @param throughputTokensPerSecond tokens per second of the whole rack at full utilization, by
    *     workload name (such as {@code llama-2-70b-inference}); empty when the part gives none
+   * @param ratedCoolantFlowLpm coolant flow through the rack at its rating, L/min; the cold-plate
+   *     resistance in {@code gpuLimits} holds at this flow
    */
   public record Rack(
       String id,
@@ -203,7 +205,39 @@ public record FacilityModel(
       double gpuTdpW,
       int cduIndex,
       GpuLimits gpuLimits,
-      Map<String, Double> throughputTokensPerSecond) {
+      Map<String, Double> throughputTokensPerSecond,
+      double ratedCoolantFlowLpm) {
+
+    /**
+     * Coolant flow per kW of rated power when the part gives none: the OCP guideline of 1.5 L/min
+     * per kW (OCP OAI v1.0, quoted by a prophetstor.com white paper).
+     */
+    public static final double DEFAULT_FLOW_LPM_PER_KW = 1.5;
+
+    /** A rack whose coolant flow is {@link #DEFAULT_FLOW_LPM_PER_KW} of its rated power. */
+    public Rack(
+        String id,
+        double ratedPowerW,
+        double designPowerW,
+        double heatToLiquidFraction,
+        int gpuCount,
+        double gpuTdpW,
+        int cduIndex,
+        GpuLimits gpuLimits,
+        Map<String, Double> throughputTokensPerSecond) {
+      this(
+          id,
+          ratedPowerW,
+          designPowerW,
+          heatToLiquidFraction,
+          gpuCount,
+          gpuTdpW,
+          cduIndex,
+          gpuLimits,
+          throughputTokensPerSecond,
+          ratedPowerW / 1000.0 * DEFAULT_FLOW_LPM_PER_KW);
+    }
+
     public Rack {
       requireNonNull("id", id);
       positive("ratedPowerW", ratedPowerW);
@@ -223,6 +257,7 @@ public record FacilityModel(
         throw new IllegalArgumentException("cduIndex of rack " + id + " must be >= -1");
       }
       requireNonNull("gpuLimits", gpuLimits);
+      positive("ratedCoolantFlowLpm", ratedCoolantFlowLpm);
       throughputTokensPerSecond =
           Map.copyOf(throughputTokensPerSecond == null ? Map.of() : throughputTokensPerSecond);
     }

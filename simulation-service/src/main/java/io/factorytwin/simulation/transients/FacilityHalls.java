@@ -96,7 +96,8 @@ public final class FacilityHalls {
         limits.slowdownC(),
         limits.shutdownC(),
         MIN_CLOCK_FRACTION,
-        tokens);
+        tokens,
+        RackBank.ColdPlateFlow.atRatedFlow(r.ratedCoolantFlowLpm()));
   }
 
   static CduDesign cduDesign(FacilityModel.Cdu cdu, int racks) {

@@ -300,7 +300,6 @@ public final class TransientEngine {
   private final boolean[] armed;
   private final double iterationAmplitude;
   private final double thermalFraction;
-  private final double gpuResistance;
   private double level;
   private double idleLevel;
 
@@ -309,6 +308,8 @@ public final class TransientEngine {
   private final TransportDelay[] supplyPipes;
   private final TransportDelay[] returnPipes;
   private final double[] rackCoolantRatePerLpm;
+  // GPU rise over the rack inlet per W of rack power at the group's current flow, in K/W.
+  private final double[] gpuRise;
   private final double[] groupRatedW;
   private final double[] groupLoadFraction;
   private final double[] lastReturnC;
@@ -404,7 +405,6 @@ public final class TransientEngine {
     iterationAmplitude = load.shape().iterationAmplitude();
     thermalFraction =
         FirstOrderNode.stepFraction(steps.thermalSeconds(), rack.gpuTimeConstantSeconds());
-    gpuResistance = rack.thermalResistanceKPerW() * rack.gpuShare() / rack.gpuCount();
 
     double h = steps.thermalSeconds();
     double tau = rack.gpuTimeConstantSeconds();
@@ -433,6 +433,7 @@ public final class TransientEngine {
     supplyPipes = new TransportDelay[cdus];
     returnPipes = new TransportDelay[cdus];
     rackCoolantRatePerLpm = new double[cdus];
+    gpuRise = new double[cdus];
     groupRatedW = new double[cdus];
     groupLoadFraction = new double[cdus];
     lastReturnC = new double[cdus];
@@ -480,7 +481,6 @@ public final class TransientEngine {
   private void initialize() {
     double rated = rack.ratedPowerWatts();
     double dynamic = 1 - rack.idleFraction();
-    double rg = gpuResistance;
     double totalDuty = 0;
     double totalAir = 0;
     double[] liquid = new double[cdus];
@@ -527,6 +527,8 @@ public final class TransientEngine {
       double rate = design.secondaryFluid().capacityRate(flow);
       double pumpPower = design.pump().powerAt(speed[g]);
       rackCoolantRatePerLpm[g] = design.rackCoolant().capacityRate(1.0);
+      updateGpuRise(g, flow);
+      double rg = gpuRise[g];
       double returnC = setpoint[g] + liquid[g] / (rackCoolantRatePerLpm[g] * flow);
       double duty = liquid[g] + pumpPower;
       double facilityRate = facilityFluid.capacityRate(design.facilityFlowLitersPerMinute());
@@ -583,6 +585,12 @@ public final class TransientEngine {
         amplitudeK[i] = rg * rated * dynamic * swingUtilization[i];
       }
     }
+  }
+
+  /** Sets the GPU rise of a group for a CDU secondary flow shared equally by its racks. */
+  private void updateGpuRise(int g, double cduFlowLpm) {
+    double perRack = cduFlowLpm / (groupEnd[g] - groupStart[g]);
+    gpuRise[g] = rack.gpuRisePerRackWatt(perRack, rackCoolantRatePerLpm[g]);
   }
 
   private void evaluatePlant(double liquidW, double airW, double runSeconds, double dt) {
@@ -740,6 +748,7 @@ public final class TransientEngine {
         double flow = cdu.secondaryFlowLitersPerMinute();
         double volume = flow / 60.0 * dtLoop;
         double inlet = supplyPipes[g].pop(volume);
+        updateGpuRise(g, flow);
 
         thermalSteps(g, t, inlet, thermalPerLoop);
 
@@ -876,7 +885,7 @@ public final class TransientEngine {
     double rated = p.ratedPowerWatts();
     double idle = p.idleFraction();
     double dynamic = 1 - idle;
-    double rg = gpuResistance;
+    double rg = gpuRise[g];
     double slowdown = p.slowdownC();
     double shutdown = p.shutdownC();
     double limit = p.maxOperatingC();

@@ -129,9 +129,10 @@ class AgentTrainingBenchmark {
           threads,
           Arrays.toString(trained.best().parameters()));
       System.out.printf(
-          "evaluation: baseline setpoint %.2f C from %d candidates, %d held-out seeds, %.1f s"
-              + " wall%n",
+          "evaluation: baseline setpoint %.2f C, pump rise %.2f K from %d candidates, %d held-out"
+              + " seeds, %.1f s wall%n",
           result.getBaselineTcsSupplyTemperatureSetpointC(),
+          result.getBaselinePumpRiseTargetK(),
           outcome.baseline().candidates(),
           heldOutCount,
           evaluationWall);

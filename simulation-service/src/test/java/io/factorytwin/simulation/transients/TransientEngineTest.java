@@ -21,6 +21,16 @@ class TransientEngineTest {
   static final TransientLoadGenerator.Shape STEADY_3HZ =
       new TransientLoadGenerator.Shape(0.3, 3.0, 3.0, 0.2, 3600, 0, 600, 0);
 
+  /**
+   * Returns the GPU rise over the rack inlet per W of rack power in a group whose pump runs at full
+   * speed, the flow shared equally by its racks.
+   */
+  private static double riseAtFullSpeed(Hall hall, int group) {
+    Hall.Group g = hall.groups().get(group);
+    double perRack = g.cdu().pump().flowAt(1.0) / g.rackNames().size();
+    return hall.rack().gpuRisePerRackWatt(perRack, g.cdu().rackCoolant().capacityRate(1.0));
+  }
+
   private static TransientRun run(
       Hall hall,
       TransientLoadGenerator load,
@@ -49,12 +59,12 @@ class TransientEngineTest {
 
     RackBank.Parameters p = hall.rack();
     // First-order prediction: the swing of utilization is level·A/2·cos(ωt + φ); the GPU sees
-    // gpuShare/gpuCount of the rack's dynamic power through R, attenuated by 1/√(1 + (ωτ)²).
+    // the rack's dynamic power through its rise per rack watt at the group's flow (R·gpuShare/
+    // gpuCount and the upstream coolant rise), attenuated by 1/√(1 + (ωτ)²).
     double powerAmplitude = p.ratedPowerWatts() * (1 - p.idleFraction()) * level * 0.3 / 2;
-    double gpuAmplitude = powerAmplitude * p.gpuShare() / p.gpuCount();
     double omegaTau = 2 * Math.PI * 3.0 * p.gpuTimeConstantSeconds();
     double predicted =
-        p.thermalResistanceKPerW() * gpuAmplitude / Math.sqrt(1 + omegaTau * omegaTau);
+        riseAtFullSpeed(hall, 0) * powerAmplitude / Math.sqrt(1 + omegaTau * omegaTau);
 
     // Half the peak-to-trough range within each simulated second (three full periods at 3 Hz),
     // after the first minute; the coolant inlet changes only between seconds.
@@ -101,11 +111,7 @@ class TransientEngineTest {
     double powerAmplitude = p.ratedPowerWatts() * (1 - p.idleFraction()) * level * 0.3 / 2;
     double omegaTau = 2 * Math.PI * 3.0 * p.gpuTimeConstantSeconds();
     double predicted =
-        p.thermalResistanceKPerW()
-            * powerAmplitude
-            * p.gpuShare()
-            / p.gpuCount()
-            / Math.sqrt(1 + omegaTau * omegaTau);
+        riseAtFullSpeed(hall, 0) * powerAmplitude / Math.sqrt(1 + omegaTau * omegaTau);
     for (double thermal : new double[] {1.0, 0.5, 0.02}) {
       TransientLoadGenerator load =
           new TransientLoadGenerator(WorkloadTrace.of("flat", level), 10, 1, STEADY_3HZ);
@@ -220,10 +226,9 @@ class TransientEngineTest {
     assertThat(overshoot).isGreaterThan(0.05).isLessThan(0.8 * openRise);
     assertThat(peakSecond).isGreaterThan((int) (lead + delay));
     assertThat(supply[supply.length - 1]).isCloseTo(setpoint, within(0.1));
-    // The GPU follows: its final temperature is the supply plus R·P_gpu at full load, and its peak
-    // exceeds that by about the supply overshoot.
-    double gpuFinal =
-        setpoint + p.thermalResistanceKPerW() * p.ratedPowerWatts() * p.gpuShare() / p.gpuCount();
+    // The GPU follows: its final temperature is the supply plus its rise at full load, and its
+    // peak exceeds that by about the supply overshoot.
+    double gpuFinal = setpoint + riseAtFullSpeed(hall, 0) * p.ratedPowerWatts();
     assertThat(gpu[gpu.length - 1]).isCloseTo(gpuFinal, within(0.15));
     assertThat(Arrays.stream(gpu).max().orElseThrow() - gpuFinal)
         .isCloseTo(overshoot, within(0.3 * overshoot + 0.05));

@@ -23,9 +23,10 @@ import java.util.Arrays;
  *       at fixed voltage.
  *   <li>One representative GPU per rack: a lumped cold plate and die with heat capacity {@code C =
  *       τ/R} between the GPU power {@code P_gpu = P·gpuShare/gpuCount} and the coolant inlet,
- *       {@code C·dT/dt = P_gpu − (T − T_in)/R}. Its steady state is {@code T_in + P_gpu·R}; it is
- *       advanced with the exact first-order update, so a piecewise-constant power is followed
- *       exactly whatever the step.
+ *       {@code C·dT/dt = P_gpu − (T − T_in)/R}. Its steady state is {@code T_in + P_gpu·R} at the
+ *       rated flow, and rises as the flow falls ({@link ColdPlateFlow}); it is advanced with the
+ *       exact first-order update, so a piecewise-constant power is followed exactly whatever the
+ *       step.
  *   <li>Heat to the coolant: the GPUs' heat leaving the cold plates, {@code P_gpu·dt − C·ΔT} per
  *       GPU, plus {@code (liquidShare − gpuShare)·P} from the other liquid-cooled parts; the rest,
  *       {@code (1 − liquidShare)·P}, goes to room air.
@@ -51,6 +52,7 @@ public final class RackBank {
    * @param shutdownC GPU temperature at which the rack shuts down
    * @param minClockFraction clock fraction reached just below the shutdown temperature
    * @param peakTokensPerSecond token throughput of one rack at full utilization and clock
+   * @param coldPlateFlow how the GPU's rise over the rack inlet depends on the coolant flow
    */
   public record Parameters(
       double ratedPowerWatts,
@@ -64,7 +66,38 @@ public final class RackBank {
       double slowdownC,
       double shutdownC,
       double minClockFraction,
-      double peakTokensPerSecond) {
+      double peakTokensPerSecond,
+      ColdPlateFlow coldPlateFlow) {
+
+    /** Parameters whose GPU rise does not depend on flow ({@link ColdPlateFlow#FIXED}). */
+    public Parameters(
+        double ratedPowerWatts,
+        double idleFraction,
+        double liquidShare,
+        double gpuShare,
+        int gpuCount,
+        double thermalResistanceKPerW,
+        double gpuTimeConstantSeconds,
+        double maxOperatingC,
+        double slowdownC,
+        double shutdownC,
+        double minClockFraction,
+        double peakTokensPerSecond) {
+      this(
+          ratedPowerWatts,
+          idleFraction,
+          liquidShare,
+          gpuShare,
+          gpuCount,
+          thermalResistanceKPerW,
+          gpuTimeConstantSeconds,
+          maxOperatingC,
+          slowdownC,
+          shutdownC,
+          minClockFraction,
+          peakTokensPerSecond,
+          ColdPlateFlow.FIXED);
+    }
 
     public Parameters {
       require(ratedPowerWatts > 0, "rated power must be positive", ratedPowerWatts);
@@ -94,6 +127,9 @@ public final class RackBank {
           peakTokensPerSecond >= 0,
           "peak tokens per second must not be negative",
           peakTokensPerSecond);
+      if (coldPlateFlow == null) {
+        throw new IllegalArgumentException("cold plate flow must be set, got null");
+      }
     }
 
     /**
@@ -105,13 +141,38 @@ public final class RackBank {
      * liquid (epium.com); 0.03 K/W, inside the 0.02 to 0.05 K/W junction-to-coolant range
      * (cooling-thermal.com); Hopper limits 87, 89 and 92 °C from nvidia-smi on an H800 system,
      * because no Blackwell figure is published; about 865,000 tokens/s for Llama 2 70B on one rack
-     * (Azure's reported result).
+     * (Azure's reported result); the cold plate flow model of {@link
+     * ColdPlateFlow#atRatedFlow(double)} at 1.5 L/min per kW (OCP guideline).
      */
     public static Parameters gb200Nvl72() {
       // NOTE: the idle fraction (0.3), the GPU time constant (3 s) and the clock floor before
       // shutdown (0.5) are estimates without a published source. Tune them per workload.
       return new Parameters(
-          120_000.0, 0.3, 0.9, 0.72, 72, 0.03, 3.0, 87.0, 89.0, 92.0, 0.5, 865_000.0);
+          120_000.0,
+          0.3,
+          0.9,
+          0.72,
+          72,
+          0.03,
+          3.0,
+          87.0,
+          89.0,
+          92.0,
+          0.5,
+          865_000.0,
+          ColdPlateFlow.atRatedFlow(120.0 * ColdPlateFlow.OCP_LPM_PER_KW));
+    }
+
+    /**
+     * Returns the steady rise of the representative GPU over the rack's coolant inlet per watt of
+     * rack power, in K/W, at a coolant flow through one rack.
+     *
+     * @param rackFlowLpm coolant flow through the rack, in L/min
+     * @param coolantRatePerLpm capacity rate of the coolant per L/min of flow, in W/K
+     */
+    public double gpuRisePerRackWatt(double rackFlowLpm, double coolantRatePerLpm) {
+      double perGpu = thermalResistanceKPerW * gpuShare / gpuCount;
+      return coldPlateFlow.rise(perGpu, liquidShare, rackFlowLpm, coolantRatePerLpm);
     }
 
     /** Returns the heat capacity in J/K of one GPU node, τ/R. */
@@ -119,10 +180,120 @@ public final class RackBank {
       return gpuTimeConstantSeconds / thermalResistanceKPerW;
     }
 
-    private static void require(boolean condition, String message, double value) {
+    static void require(boolean condition, String message, double value) {
       if (!condition) {
         throw new IllegalArgumentException(message + ", got " + value);
       }
+    }
+  }
+
+  /**
+   * How the GPU's rise over the rack inlet grows as the coolant flow through the rack falls. The
+   * junction-to-coolant resistance R of {@link Parameters} applies at the rated flow and is the sum
+   * of conduction (interface material, plate base), which flow does not change, and film convection
+   * in the plate's channels, whose coefficient grows with the Reynolds number as {@code Re^n}. The
+   * coolant reaching the representative GPU's plate is also warmer than the rack inlet by a share
+   * of the rack's own coolant rise, because plates downstream in a tray see the heat of those
+   * upstream. So, per watt of GPU power and with {@code r = flow / ratedFlow}:
+   *
+   * <pre>
+   *   R(r) = R·((1 − convectiveShare) + convectiveShare·r^(−n))
+   *   T_gpu = T_inlet + P_gpu·R(r) + upstreamRiseShare·Q_liquid/(ṁ·cp)
+   * </pre>
+   *
+   * <p>The node's time constant stays at its rated value: R changes the steady state, not the heat
+   * capacity's response time. Below {@link #MIN_FLOW_RATIO} of the rated flow the rise is held at
+   * that ratio's value, so a dry rack does not divide by zero.
+   *
+   * @param ratedFlowLpm coolant flow through one rack at which R was rated, in L/min
+   * @param convectiveShare share of R that is film convection, in [0, 1]
+   * @param convectionExponent exponent n of the Reynolds number in the film coefficient
+   * @param upstreamRiseShare share of the rack's coolant rise seen at the representative GPU's
+   *     plate inlet, in [0, 1]
+   */
+  public record ColdPlateFlow(
+      double ratedFlowLpm,
+      double convectiveShare,
+      double convectionExponent,
+      double upstreamRiseShare) {
+
+    /** Rise independent of flow: R alone over the rack inlet at any flow. */
+    public static final ColdPlateFlow FIXED = new ColdPlateFlow(1.0, 0.0, 0.0, 0.0);
+
+    /**
+     * Coolant flow per kW of rack power: the OCP guideline of 1.5 L/min per kW at a rise of at most
+     * 10 K (OCP OAI v1.0, quoted by a prophetstor.com white paper).
+     */
+    public static final double OCP_LPM_PER_KW = 1.5;
+
+    /**
+     * Share of R that is convection. cooling-thermal.com ("Liquid cold plate thermal resistance",
+     * 2026) names convection the dominant one of the three series terms (interface material, base
+     * conduction, convection) of a GPU cold plate; 0.6 is an assumed split, a parameter to study.
+     */
+    public static final double DEFAULT_CONVECTIVE_SHARE = 0.6;
+
+    /**
+     * Reynolds exponent of the film coefficient: Dittus–Boelter, {@code Nu = 0.023·Re^0.8·Pr^0.4},
+     * which the same cooling-thermal.com page applies to turbulent flow in microchannels. Laminar
+     * flow has a smaller exponent, which would make flow matter less.
+     */
+    public static final double DEFAULT_CONVECTION_EXPONENT = 0.8;
+
+    /**
+     * Share of the rack's coolant rise at the representative GPU's plate inlet. NOTE: an
+     * assumption. No published plumbing of a GB200 compute tray was at hand; 0.5 is a GPU halfway
+     * along the tray's coolant path, 0 would be every plate fed straight from the manifold.
+     */
+    public static final double DEFAULT_UPSTREAM_RISE_SHARE = 0.5;
+
+    /** Flow ratio below which the rise stops growing, so that zero flow stays finite. */
+    public static final double MIN_FLOW_RATIO = 0.05;
+
+    public ColdPlateFlow {
+      Parameters.require(ratedFlowLpm > 0, "rated flow must be positive", ratedFlowLpm);
+      Parameters.require(
+          convectiveShare >= 0 && convectiveShare <= 1,
+          "convective share must be in [0, 1]",
+          convectiveShare);
+      Parameters.require(
+          convectionExponent >= 0, "convection exponent must not be negative", convectionExponent);
+      Parameters.require(
+          upstreamRiseShare >= 0 && upstreamRiseShare <= 1,
+          "upstream rise share must be in [0, 1]",
+          upstreamRiseShare);
+    }
+
+    /** Returns the default model for a rack rated at {@code ratedFlowLpm} of coolant. */
+    public static ColdPlateFlow atRatedFlow(double ratedFlowLpm) {
+      return new ColdPlateFlow(
+          ratedFlowLpm,
+          DEFAULT_CONVECTIVE_SHARE,
+          DEFAULT_CONVECTION_EXPONENT,
+          DEFAULT_UPSTREAM_RISE_SHARE);
+    }
+
+    /**
+     * Returns the GPU rise over the rack inlet per watt of rack power, in K/W.
+     *
+     * @param gpuResistancePerRackWatt R·gpuShare/gpuCount, the rated rise per watt of rack power
+     * @param liquidShare fraction of rack power that goes to the coolant
+     * @param rackFlowLpm coolant flow through the rack, in L/min
+     * @param coolantRatePerLpm capacity rate of the coolant per L/min, in W/K
+     */
+    double rise(
+        double gpuResistancePerRackWatt,
+        double liquidShare,
+        double rackFlowLpm,
+        double coolantRatePerLpm) {
+      if (convectiveShare == 0 && upstreamRiseShare == 0) {
+        return gpuResistancePerRackWatt;
+      }
+      double ratio = Math.max(MIN_FLOW_RATIO, rackFlowLpm / ratedFlowLpm);
+      double film = 1 - convectiveShare + convectiveShare * Math.pow(ratio, -convectionExponent);
+      double upstream =
+          upstreamRiseShare * liquidShare / (coolantRatePerLpm * ratio * ratedFlowLpm);
+      return gpuResistancePerRackWatt * film + upstream;
     }
   }
 
@@ -134,6 +305,7 @@ public final class RackBank {
   private final double[] utilization;
   private final double[] capacityRate;
   private final double[] inverseCapacityRate;
+  private final double[] gpuRisePerRackWatt;
   private final double[] gpuTemperatureC;
   private final boolean[] shutDown;
   private final double[] itPowerW;
@@ -169,6 +341,8 @@ public final class RackBank {
     utilization = new double[size];
     capacityRate = new double[size];
     inverseCapacityRate = new double[size];
+    gpuRisePerRackWatt = new double[size];
+    Arrays.fill(gpuRisePerRackWatt, parameters.gpuRisePerRackWatt(0.0, coolant.capacityRate(1.0)));
     gpuTemperatureC = new double[size];
     shutDown = new boolean[size];
     itPowerW = new double[size];
@@ -197,6 +371,8 @@ public final class RackBank {
     totalCapacityRate += rate - capacityRate[rack];
     capacityRate[rack] = rate;
     inverseCapacityRate[rack] = rate > 0 ? 1.0 / rate : 0.0;
+    gpuRisePerRackWatt[rack] =
+        parameters.gpuRisePerRackWatt(flowLitersPerMinute, coolant.capacityRate(1.0));
   }
 
   /**
@@ -214,7 +390,6 @@ public final class RackBank {
     }
     Parameters p = parameters;
     double fraction = FirstOrderNode.stepFraction(dtSeconds, p.gpuTimeConstantSeconds());
-    double gpuWattsPerRackWatt = p.gpuShare() / p.gpuCount();
     double directLiquidShare = p.liquidShare() - p.gpuShare();
     double dynamicShare = 1.0 - p.idleFraction();
     double throttleSlope = (1.0 - p.minClockFraction()) / (p.shutdownC() - p.slowdownC());
@@ -239,7 +414,7 @@ public final class RackBank {
       }
       double power =
           p.ratedPowerWatts() * (p.idleFraction() + dynamicShare * utilization[i] * clock);
-      double target = inletTemperatureC + power * gpuWattsPerRackWatt * p.thermalResistanceKPerW();
+      double target = inletTemperatureC + power * gpuRisePerRackWatt[i];
       double updated = gpuTemperature + (target - gpuTemperature) * fraction;
       // Heat leaving the cold plates over the step is the GPU energy minus what the node stored.
       double liquid =

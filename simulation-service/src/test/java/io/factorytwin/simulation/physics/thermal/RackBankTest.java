@@ -46,7 +46,8 @@ class RackBankTest {
 
   @Test
   void gpuSettlesAtInletPlusPowerTimesResistance() {
-    RackBank bank = new RackBank(1, GB200, Fluid.WATER, INLET_C);
+    RackBank.Parameters fixed = withColdPlateFlow(RackBank.ColdPlateFlow.FIXED);
+    RackBank bank = new RackBank(1, fixed, Fluid.WATER, INLET_C);
     bank.setUtilization(0, 1.0);
     bank.setFlow(0, 180.0);
     for (int i = 0; i < 60; i++) {
@@ -58,6 +59,73 @@ class RackBankTest {
         .isCloseTo(INLET_C + gpuPower * GB200.thermalResistanceKPerW(), within(1e-6));
     assertThat(bank.liquidHeatW(0)).isCloseTo(0.9 * 120_000.0, within(1e-3));
     assertThat(bank.totalAirHeatW()).isCloseTo(0.1 * 120_000.0, within(1e-6));
+  }
+
+  /**
+   * The GB200 defaults: R = 0.03 K/W at 180 L/min per rack, 60 % of it convective with a Reynolds
+   * exponent of 0.8, and the GPU's plate fed coolant half a rack rise above the inlet. Expected
+   * temperatures worked by hand for 1,200 W per GPU and 108 kW to the liquid.
+   */
+  @Test
+  void gpuRise_growsAsFlowFalls() {
+    // An inlet of 20 °C keeps the half-flow GPU below its 89 °C slowdown, so the clock stays 1.
+    double inlet = 20.0;
+    double rate180 = Fluid.WATER.capacityRate(180.0);
+    // Rated flow: the film term is R itself; the upstream rise is 0.5 · 108,000 W / ṁcp.
+    double atRated = inlet + 1200 * 0.03 + 0.5 * 108_000 / rate180;
+    // Half flow: film (0.4 + 0.6 · 2^0.8) · R = 1.44465 · 36 K = 52.007 K; the upstream rise
+    // doubles.
+    double atHalf = inlet + 1200 * 0.03 * (0.4 + 0.6 * Math.pow(2, 0.8)) + 108_000 / rate180;
+    assertThat(atHalf - inlet).isCloseTo(52.007 + 8.638, within(0.01));
+    double[] flows = {180.0, 90.0};
+    double[] expected = {atRated, atHalf};
+    for (int k = 0; k < flows.length; k++) {
+      RackBank bank = new RackBank(1, GB200, Fluid.WATER, inlet);
+      bank.setUtilization(0, 1.0);
+      bank.setFlow(0, flows[k]);
+      for (int i = 0; i < 60; i++) {
+        bank.step(1.0, inlet);
+      }
+      assertThat(bank.gpuTemperatureC(0))
+          .as("%s L/min", flows[k])
+          .isCloseTo(expected[k], within(1e-6));
+    }
+    // Zero flow is held at 5 % of the rated flow rather than dividing by zero.
+    double dry = GB200.gpuRisePerRackWatt(0.0, Fluid.WATER.capacityRate(1.0));
+    assertThat(dry)
+        .isFinite()
+        .isEqualTo(GB200.gpuRisePerRackWatt(9.0, Fluid.WATER.capacityRate(1.0)));
+  }
+
+  @Test
+  void coldPlateFlow_rejectsSharesOutsideTheUnitRange() {
+    assertThatThrownBy(() -> new RackBank.ColdPlateFlow(180, 1.2, 0.8, 0.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("convective share");
+    assertThatThrownBy(() -> new RackBank.ColdPlateFlow(180, 0.6, 0.8, -0.1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("upstream rise share");
+    assertThatThrownBy(() -> new RackBank.ColdPlateFlow(0, 0.6, 0.8, 0.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rated flow");
+  }
+
+  private static RackBank.Parameters withColdPlateFlow(RackBank.ColdPlateFlow flow) {
+    RackBank.Parameters p = GB200;
+    return new RackBank.Parameters(
+        p.ratedPowerWatts(),
+        p.idleFraction(),
+        p.liquidShare(),
+        p.gpuShare(),
+        p.gpuCount(),
+        p.thermalResistanceKPerW(),
+        p.gpuTimeConstantSeconds(),
+        p.maxOperatingC(),
+        p.slowdownC(),
+        p.shutdownC(),
+        p.minClockFraction(),
+        p.peakTokensPerSecond(),
+        flow);
   }
 
   @Test
@@ -179,15 +247,9 @@ class RackBankTest {
     }
     double measured = 2.0 / fitSteps * Math.hypot(sumSin, sumCos);
 
-    double gpuPowerAmplitude =
-        GB200.ratedPowerWatts()
-            * (1 - GB200.idleFraction())
-            * swing
-            * GB200.gpuShare()
-            / GB200.gpuCount();
+    double rackPowerAmplitude = GB200.ratedPowerWatts() * (1 - GB200.idleFraction()) * swing;
     double omegaTau = omega * GB200.gpuTimeConstantSeconds();
-    double expected =
-        gpuPowerAmplitude * GB200.thermalResistanceKPerW() / Math.sqrt(1 + omegaTau * omegaTau);
+    double expected = rackPowerAmplitude * riseAt180() / Math.sqrt(1 + omegaTau * omegaTau);
     System.out.printf(
         "3 Hz ripple: measured %.4f K, first-order gain %.4f K%n", measured, expected);
     assertThat(measured).isCloseTo(expected, within(0.02 * expected));
@@ -214,6 +276,10 @@ class RackBankTest {
     assertThat((coarseMax - coarseMin) / 2).isLessThan(0.01 * expected);
   }
 
+  private static double riseAt180() {
+    return GB200.gpuRisePerRackWatt(180.0, Fluid.WATER.capacityRate(1.0));
+  }
+
   private static RackBank rippleBank() {
     RackBank bank = new RackBank(4, GB200, Fluid.WATER, INLET_C);
     for (int i = 0; i < bank.size(); i++) {
@@ -223,8 +289,7 @@ class RackBankTest {
     // Start every GPU at its steady state for 60 % utilization to shorten the transient.
     double power =
         GB200.ratedPowerWatts() * (GB200.idleFraction() + (1 - GB200.idleFraction()) * 0.6);
-    double steady =
-        INLET_C + power * GB200.gpuShare() / GB200.gpuCount() * GB200.thermalResistanceKPerW();
+    double steady = INLET_C + power * riseAt180();
     for (int i = 0; i < bank.size(); i++) {
       bank.setGpuTemperatureC(i, steady);
     }
