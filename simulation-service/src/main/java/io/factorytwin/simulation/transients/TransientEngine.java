@@ -1168,6 +1168,7 @@ public final class TransientEngine {
           data("chillers_power_kw", "kW", values[CHILLERS]),
           data("heat_rejection_fans_power_kw", "kW", values[FANS]),
           data("pumps_power_kw", "kW", pumps),
+          data("cdu_pumps_power_kw", "kW", values[CDU_PUMPS]),
           data("crahs_power_kw", "kW", values[CRAHS]),
           data("facility_power_kw", "kW", facilityPower));
     }

@@ -14,6 +14,7 @@ import io.factorytwin.simulation.transients.TransientRun;
 import io.factorytwin.simulation.v1.AgentEvaluationResult;
 import io.factorytwin.simulation.v1.CoolingEnergy;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,12 @@ class AgentTrainingBenchmark {
           baseline.getPumpsKwh(),
           baseline.getCrahsKwh());
       System.out.printf(
+          "pumps kWh, CDU and plant: agent %.1f and %.1f, baseline %.1f and %.1f%n",
+          cduPumpsKwh(outcome.agentRuns()),
+          agent.getPumpsKwh() - cduPumpsKwh(outcome.agentRuns()),
+          cduPumpsKwh(outcome.baselineRuns()),
+          baseline.getPumpsKwh() - cduPumpsKwh(outcome.baselineRuns()));
+      System.out.printf(
           "GPU over-limit minutes: agent %.0f, baseline %.0f; max GPU agent %.2f C, baseline"
               + " %.2f C%n",
           result.getAgent().getGpuOverLimitMinutes(),
@@ -184,5 +191,17 @@ class AgentTrainingBenchmark {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Returns the CDU pumps' energy over the runs, in kWh, from their power series. */
+  private static double cduPumpsKwh(List<TransientRun> runs) {
+    double kwh = 0;
+    for (TransientRun run : runs) {
+      TransientRun.SeriesData series = run.series("cdu_pumps_power_kw");
+      for (double kw : series.values()) {
+        kwh += kw * series.resolutionSeconds() / 3600.0;
+      }
+    }
+    return kwh;
   }
 }

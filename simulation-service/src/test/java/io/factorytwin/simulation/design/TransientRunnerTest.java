@@ -14,6 +14,7 @@ import io.factorytwin.simulation.transients.TransientRunner;
 import io.factorytwin.simulation.v1.BaselinePolicy;
 import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.ModelSource;
+import io.factorytwin.simulation.v1.Series;
 import io.factorytwin.simulation.v1.TransientScenario;
 import io.factorytwin.simulation.v1.TransientSpec;
 import java.time.Instant;
@@ -90,8 +91,15 @@ class TransientRunnerTest {
     assertThat(kpis.getPue()).isBetween(1.0, 1.5);
     assertThat(kpis.getTokensPerWatt()).isPositive();
     assertThat(outcome.result().getWarningsList()).isEmpty();
-    assertThat(outcome.series()).hasSize(11);
+    assertThat(outcome.series()).hasSize(12);
     assertThat(outcome.series().getFirst().getValuesCount()).isEqualTo(300);
+    // The CDU pumps are part of all pumps, bucket by bucket.
+    List<Double> all = values(outcome.series(), "pumps_power_kw");
+    List<Double> cdu = values(outcome.series(), "cdu_pumps_power_kw");
+    assertThat(cdu).hasSameSizeAs(all);
+    for (int i = 0; i < all.size(); i++) {
+      assertThat(cdu.get(i)).as("bucket %d", i).isPositive().isLessThan(all.get(i));
+    }
     assertThat(context.fractions).isNotEmpty();
   }
 
@@ -114,5 +122,13 @@ class TransientRunnerTest {
     assertThat(outcome.result()).isNull();
     assertThat(outcome.failure().getReason()).isEqualTo("ENERGY_BALANCE_FAILED");
     assertThat(outcome.failure().getMessage()).contains("energy balance error");
+  }
+
+  private static List<Double> values(List<Series> series, String name) {
+    return series.stream()
+        .filter(s -> s.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no series " + name))
+        .getValuesList();
   }
 }
