@@ -194,7 +194,7 @@ public record FacilityModel(
    * @param throughputTokensPerSecond tokens per second of the whole rack at full utilization, by
    *     workload name (such as {@code llama-2-70b-inference}); empty when the part gives none
    * @param ratedCoolantFlowLpm coolant flow through the rack at its rating, L/min; the cold-plate
-   *     resistance in {@code gpuLimits} holds at this flow
+   *     resistance in {@code gpuLimits} applies at this flow
    */
   public record Rack(
       String id,

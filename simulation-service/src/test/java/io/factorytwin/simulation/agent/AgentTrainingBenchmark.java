@@ -153,12 +153,14 @@ class AgentTrainingBenchmark {
           baseline.getHeatRejectionFansKwh(),
           baseline.getPumpsKwh(),
           baseline.getCrahsKwh());
+      double agentCduPumps = cduPumpsKwh(outcome.agentRuns());
+      double baselineCduPumps = cduPumpsKwh(outcome.baselineRuns());
       System.out.printf(
           "pumps kWh, CDU and plant: agent %.1f and %.1f, baseline %.1f and %.1f%n",
-          cduPumpsKwh(outcome.agentRuns()),
-          agent.getPumpsKwh() - cduPumpsKwh(outcome.agentRuns()),
-          cduPumpsKwh(outcome.baselineRuns()),
-          baseline.getPumpsKwh() - cduPumpsKwh(outcome.baselineRuns()));
+          agentCduPumps,
+          agent.getPumpsKwh() - agentCduPumps,
+          baselineCduPumps,
+          baseline.getPumpsKwh() - baselineCduPumps);
       System.out.printf(
           "GPU over-limit minutes: agent %.0f, baseline %.0f; max GPU agent %.2f C, baseline"
               + " %.2f C%n",

@@ -69,36 +69,6 @@ public final class RackBank {
       double peakTokensPerSecond,
       ColdPlateFlow coldPlateFlow) {
 
-    /** Parameters whose GPU rise does not depend on flow ({@link ColdPlateFlow#FIXED}). */
-    public Parameters(
-        double ratedPowerWatts,
-        double idleFraction,
-        double liquidShare,
-        double gpuShare,
-        int gpuCount,
-        double thermalResistanceKPerW,
-        double gpuTimeConstantSeconds,
-        double maxOperatingC,
-        double slowdownC,
-        double shutdownC,
-        double minClockFraction,
-        double peakTokensPerSecond) {
-      this(
-          ratedPowerWatts,
-          idleFraction,
-          liquidShare,
-          gpuShare,
-          gpuCount,
-          thermalResistanceKPerW,
-          gpuTimeConstantSeconds,
-          maxOperatingC,
-          slowdownC,
-          shutdownC,
-          minClockFraction,
-          peakTokensPerSecond,
-          ColdPlateFlow.FIXED);
-    }
-
     public Parameters {
       require(ratedPowerWatts > 0, "rated power must be positive", ratedPowerWatts);
       require(
@@ -160,7 +130,8 @@ public final class RackBank {
           92.0,
           0.5,
           865_000.0,
-          ColdPlateFlow.atRatedFlow(120.0 * ColdPlateFlow.OCP_LPM_PER_KW));
+          // 1.5 L/min per kW of the 120 kW rack.
+          ColdPlateFlow.atRatedFlow(180.0));
     }
 
     /**
@@ -188,13 +159,13 @@ public final class RackBank {
   }
 
   /**
-   * How the GPU's rise over the rack inlet grows as the coolant flow through the rack falls. The
-   * junction-to-coolant resistance R of {@link Parameters} applies at the rated flow and is the sum
-   * of conduction (interface material, plate base), which flow does not change, and film convection
-   * in the plate's channels, whose coefficient grows with the Reynolds number as {@code Re^n}. The
-   * coolant reaching the representative GPU's plate is also warmer than the rack inlet by a share
-   * of the rack's own coolant rise, because plates downstream in a tray see the heat of those
-   * upstream. So, per watt of GPU power and with {@code r = flow / ratedFlow}:
+   * Model of the GPU's rise over the rack inlet as a function of the coolant flow through the rack.
+   * The junction-to-coolant resistance R of {@link Parameters} applies at the rated flow and is the
+   * sum of conduction (interface material, plate base), which flow does not change, and film
+   * convection in the plate's channels, whose coefficient grows with the Reynolds number as {@code
+   * Re^n}. The coolant reaching the representative GPU's plate is also warmer than the rack inlet
+   * by a share of the rack's own coolant rise, because plates downstream in a tray see the heat of
+   * those upstream. So, per watt of GPU power and with {@code r = flow / ratedFlow}:
    *
    * <pre>
    *   R(r) = R·((1 − convectiveShare) + convectiveShare·r^(−n))
@@ -219,12 +190,6 @@ public final class RackBank {
 
     /** Rise independent of flow: R alone over the rack inlet at any flow. */
     public static final ColdPlateFlow FIXED = new ColdPlateFlow(1.0, 0.0, 0.0, 0.0);
-
-    /**
-     * Coolant flow per kW of rack power: the OCP guideline of 1.5 L/min per kW at a rise of at most
-     * 10 K (OCP OAI v1.0, quoted by a prophetstor.com white paper).
-     */
-    public static final double OCP_LPM_PER_KW = 1.5;
 
     /**
      * Share of R that is convection. cooling-thermal.com ("Liquid cold plate thermal resistance",

@@ -12,13 +12,13 @@ class RackBankTest {
   private static final RackBank.Parameters GB200 = RackBank.Parameters.gb200Nvl72();
   private static final double INLET_C = 30.0;
 
-  /** GB200 parameters with every watt going to the liquid, as the validation case assumes. */
-  private static RackBank.Parameters allToLiquid() {
+  /** GB200 parameters with another liquid share and cold plate flow model. */
+  private static RackBank.Parameters gb200With(double liquidShare, RackBank.ColdPlateFlow flow) {
     RackBank.Parameters p = GB200;
     return new RackBank.Parameters(
         p.ratedPowerWatts(),
         p.idleFraction(),
-        1.0,
+        liquidShare,
         p.gpuShare(),
         p.gpuCount(),
         p.thermalResistanceKPerW(),
@@ -27,7 +27,13 @@ class RackBankTest {
         p.slowdownC(),
         p.shutdownC(),
         p.minClockFraction(),
-        p.peakTokensPerSecond());
+        p.peakTokensPerSecond(),
+        flow);
+  }
+
+  /** GB200 parameters with every watt going to the liquid, as the validation case assumes. */
+  private static RackBank.Parameters allToLiquid() {
+    return gb200With(1.0, RackBank.ColdPlateFlow.FIXED);
   }
 
   @Test
@@ -46,7 +52,7 @@ class RackBankTest {
 
   @Test
   void gpuSettlesAtInletPlusPowerTimesResistance() {
-    RackBank.Parameters fixed = withColdPlateFlow(RackBank.ColdPlateFlow.FIXED);
+    RackBank.Parameters fixed = gb200With(GB200.liquidShare(), RackBank.ColdPlateFlow.FIXED);
     RackBank bank = new RackBank(1, fixed, Fluid.WATER, INLET_C);
     bank.setUtilization(0, 1.0);
     bank.setFlow(0, 180.0);
@@ -98,7 +104,7 @@ class RackBankTest {
   }
 
   @Test
-  void coldPlateFlow_rejectsSharesOutsideTheUnitRange() {
+  void coldPlateFlow_rejectsInvalidValues() {
     assertThatThrownBy(() -> new RackBank.ColdPlateFlow(180, 1.2, 0.8, 0.5))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("convective share");
@@ -108,24 +114,6 @@ class RackBankTest {
     assertThatThrownBy(() -> new RackBank.ColdPlateFlow(0, 0.6, 0.8, 0.5))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("rated flow");
-  }
-
-  private static RackBank.Parameters withColdPlateFlow(RackBank.ColdPlateFlow flow) {
-    RackBank.Parameters p = GB200;
-    return new RackBank.Parameters(
-        p.ratedPowerWatts(),
-        p.idleFraction(),
-        p.liquidShare(),
-        p.gpuShare(),
-        p.gpuCount(),
-        p.thermalResistanceKPerW(),
-        p.gpuTimeConstantSeconds(),
-        p.maxOperatingC(),
-        p.slowdownC(),
-        p.shutdownC(),
-        p.minClockFraction(),
-        p.peakTokensPerSecond(),
-        flow);
   }
 
   @Test
@@ -301,13 +289,37 @@ class RackBankTest {
     assertThatThrownBy(
             () ->
                 new RackBank.Parameters(
-                    120_000.0, 0.3, 0.7, 0.72, 72, 0.03, 3.0, 87.0, 89.0, 92.0, 0.5, 0.0))
+                    120_000.0,
+                    0.3,
+                    0.7,
+                    0.72,
+                    72,
+                    0.03,
+                    3.0,
+                    87.0,
+                    89.0,
+                    92.0,
+                    0.5,
+                    0.0,
+                    RackBank.ColdPlateFlow.FIXED))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("GPU share");
     assertThatThrownBy(
             () ->
                 new RackBank.Parameters(
-                    120_000.0, 0.3, 0.9, 0.72, 72, 0.03, 3.0, 87.0, 92.0, 89.0, 0.5, 0.0))
+                    120_000.0,
+                    0.3,
+                    0.9,
+                    0.72,
+                    72,
+                    0.03,
+                    3.0,
+                    87.0,
+                    92.0,
+                    89.0,
+                    0.5,
+                    0.0,
+                    RackBank.ColdPlateFlow.FIXED))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
