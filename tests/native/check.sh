@@ -64,6 +64,25 @@ for service in "${services[@]}"; do
   fi
 done
 
+# Paho creates its logger, message catalog and network modules by name. The bridge registers them
+# in PahoNativeSupport and its resource-config.json, so check that both reach the inputs.
+bridge_jar="$(ls dsx-bridge/target/native-sources/*-runner.jar 2>/dev/null | head -n 1)"
+if [ -n "$bridge_jar" ]; then
+  reflect="$(unzip -p "$bridge_jar" META-INF/native-image/reflect-config.json)"
+  for class in logging.JSR47Logger internal.ResourceBundleCatalog \
+    internal.TCPNetworkModuleFactory internal.SSLNetworkModuleFactory; do
+    if ! grep -q "\"org.eclipse.paho.client.mqttv3.$class\"" <<<"$reflect"; then
+      echo "error: dsx-bridge: Paho's $class is not registered for reflection" >&2
+      failed+=("dsx-bridge")
+    fi
+  done
+  if ! unzip -p "$bridge_jar" 'META-INF/native-image/io.factorytwin/dsx-bridge/resource-config.json' |
+    grep -q 'org.eclipse.paho.client.mqttv3.internal.nls.logcat'; then
+    echo "error: dsx-bridge: Paho's resource bundles are not in the native-image inputs" >&2
+    failed+=("dsx-bridge")
+  fi
+fi
+
 if [ ${#failed[@]} -gt 0 ] || [ "$maven_status" -ne 0 ]; then
   echo "native check failed for: ${failed[*]:-(see the Maven output)}" >&2
   exit 1

@@ -10,6 +10,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +32,16 @@ final class ActionFollower implements AutoCloseable {
 
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
-  /** A setpoint value that control wrote to the twin, with the audit sequence of the change. */
+  /** Receiver of the setpoint changes and audit sequences that the follower reads. */
   interface Listener {
+    /** A setpoint value that control wrote to the twin, with the audit sequence of the change. */
     void setpointWritten(String point, double value, long timeMs, long sequence);
+
+    /**
+     * Every audit sequence received, from an action or a keepalive, after {@link #setpointWritten}
+     * for the same sequence.
+     */
+    void sequenceHandled(long sequence);
   }
 
   private final ManagedChannel channel;
@@ -45,7 +53,16 @@ final class ActionFollower implements AutoCloseable {
   private volatile ClientCallStreamObserver<WatchActionsRequest> call;
   private Long afterSequence;
 
-  ActionFollower(ManagedChannel channel, BridgeConfig config, TokenFile token, Listener listener) {
+  /**
+   * @param resumeAfter the audit sequence to resume after; empty starts after the newest entry
+   */
+  ActionFollower(
+      ManagedChannel channel,
+      BridgeConfig config,
+      TokenFile token,
+      Listener listener,
+      OptionalLong resumeAfter) {
+    this.afterSequence = resumeAfter.isPresent() ? resumeAfter.getAsLong() : null;
     this.channel = channel;
     this.config = config;
     this.token = token;
@@ -117,6 +134,7 @@ final class ActionFollower implements AutoCloseable {
           if (response.hasAction()) {
             handle(response.getAction(), response.getSequence());
           }
+          listener.sequenceHandled(response.getSequence());
         }
         Thread.sleep(backoff.toMillis());
         backoff =

@@ -43,7 +43,7 @@ public final class BridgeCounters {
   /** DSX power meter relations (servesId) recorded in the twin as observed MEASURES edges. */
   public final AtomicLong relationsRecorded = new AtomicLong();
 
-  /** Setpoint requests handed to the MQTT client. */
+  /** Setpoint requests received for the BMS, one per applied or reverted setpoint. */
   public final AtomicLong requestsPublished = new AtomicLong();
 
   /** Setpoint requests the broker acknowledged (PUBACK). */
@@ -51,6 +51,15 @@ public final class BridgeCounters {
 
   /** Applied setpoints without a DSX request point to publish on. */
   public final AtomicLong requestsUnmapped = new AtomicLong();
+
+  /** Tries to send a request while the BMS heartbeat was missing; the request waited. */
+  public final AtomicLong requestsHeld = new AtomicLong();
+
+  /** Times the BMS heartbeat went missing for longer than the timeout. */
+  public final AtomicLong bmsHeartbeatLosses = new AtomicLong();
+
+  /** Switches of the twin's active revision, after each of which every point was matched again. */
+  public final AtomicLong revisionSwitches = new AtomicLong();
 
   /** Heartbeat timestamps and echoes published. */
   public final AtomicLong heartbeatsPublished = new AtomicLong();
@@ -79,6 +88,9 @@ public final class BridgeCounters {
     out.put("requests-published", requestsPublished.get());
     out.put("requests-acknowledged", requestsAcknowledged.get());
     out.put("requests-unmapped", requestsUnmapped.get());
+    out.put("requests-held", requestsHeld.get());
+    out.put("bms-heartbeat-losses", bmsHeartbeatLosses.get());
+    out.put("revision-switches", revisionSwitches.get());
     out.put("heartbeats-published", heartbeatsPublished.get());
     out.put("reconnects", reconnects.get());
     out.put("connect-failures", connectFailures.get());

@@ -41,6 +41,12 @@ public class BridgeService implements HealthCheck {
   @ConfigProperty(name = "dsx.broker.trust-store-password")
   Optional<String> trustStorePassword;
 
+  @ConfigProperty(name = "dsx.broker.key-store")
+  Optional<Path> keyStore;
+
+  @ConfigProperty(name = "dsx.broker.key-store-password")
+  Optional<String> keyStorePassword;
+
   @ConfigProperty(name = "dsx.broker.max-reconnect-delay")
   Duration maxReconnectDelay;
 
@@ -55,6 +61,9 @@ public class BridgeService implements HealthCheck {
 
   @ConfigProperty(name = "dsx.heartbeat-interval")
   Duration heartbeatInterval;
+
+  @ConfigProperty(name = "dsx.bms-heartbeat-timeout")
+  Duration bmsHeartbeatTimeout;
 
   @ConfigProperty(name = "dsx.twin")
   String twin;
@@ -73,6 +82,9 @@ public class BridgeService implements HealthCheck {
 
   @ConfigProperty(name = "dsx.twin.attempts")
   int twinAttempts;
+
+  @ConfigProperty(name = "dsx.twin.revision-check-interval")
+  Duration revisionCheckInterval;
 
   @ConfigProperty(name = "dsx.twin.ingest-batch-size")
   int ingestBatchSize;
@@ -96,12 +108,16 @@ public class BridgeService implements HealthCheck {
     bridge =
         new DsxBridge(
             new BridgeConfig(
-                brokerUri,
-                clientId,
-                username.orElse(""),
-                password.orElse(""),
-                trustStore,
-                trustStorePassword.orElse(""),
+                new BridgeConfig.Broker(
+                    brokerUri,
+                    clientId,
+                    username.orElse(""),
+                    password.orElse(""),
+                    trustStore,
+                    trustStorePassword.orElse(""),
+                    keyStore,
+                    keyStorePassword.orElse(""),
+                    maxReconnectDelay),
                 topicRoot,
                 integration,
                 persistenceDir,
@@ -110,11 +126,12 @@ public class BridgeService implements HealthCheck {
                 ingestTokenFile,
                 twinDeadline,
                 twinAttempts,
+                revisionCheckInterval,
                 controlAddress,
                 readerTokenFile,
                 agents.orElse(Set.of()),
                 heartbeatInterval,
-                maxReconnectDelay,
+                bmsHeartbeatTimeout,
                 ingestBatchSize),
             new BridgeCounters());
     bridge.start();
@@ -134,6 +151,8 @@ public class BridgeService implements HealthCheck {
     }
     bridge.counters().snapshot().forEach(response::withData);
     response.withData("missing-relations", String.join("; ", bridge.missingRelations()));
+    response.withData("bms-online", bridge.bmsOnline());
+    response.withData("requests-waiting", bridge.requestsWaiting());
     if (!bridge.lastConnectError().isEmpty()) {
       response.withData("last-connect-error", bridge.lastConnectError());
     }

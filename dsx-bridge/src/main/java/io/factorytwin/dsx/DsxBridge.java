@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.DoubleUnaryOperator;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -89,23 +93,17 @@ public final class DsxBridge implements AutoCloseable {
   /** BMS sensor points by point key (object type, point type, tag path). */
   private final Map<String, SensorMapping> sensors = new ConcurrentHashMap<>();
 
-  /** Value topics of the integration's request points, by twin setpoint point name. */
-  private final Map<String, String> requestTopics = new ConcurrentHashMap<>();
-
-  /** The latest request payload per value topic, republished after every reconnect. */
-  private final Map<String, byte[]> latestRequests = new ConcurrentHashMap<>();
-
-  /** Requests for points whose request metadata has not arrived yet, by twin point name. */
-  private final Map<String, byte[]> pendingRequests = new ConcurrentHashMap<>();
-
-  /** Audit sequence of the last request published per twin point, to keep only newer ones. */
-  private final Map<String, Long> requestSequences = new ConcurrentHashMap<>();
+  private final RequestOutbox outbox;
+  private final ResumePoint resumePoint;
 
   /** Resolved twin nodes by DSX id; a missing entry has not been looked up yet. */
   private final Map<String, Optional<String>> nodes = new ConcurrentHashMap<>();
 
-  /** Metadata last handled per point key, so the 100-second republish costs no twin calls. */
-  private final Map<String, Metadata> handledMetadata = new ConcurrentHashMap<>();
+  /**
+   * Metadata last handled per point key, so the 100-second republish costs no twin calls, and so
+   * every point can be matched again after the twin switched revisions.
+   */
+  private final Map<String, HandledMetadata> handledMetadata = new ConcurrentHashMap<>();
 
   private final List<String> missingRelations = new CopyOnWriteArrayList<>();
   private final Set<String> checkedRelations = ConcurrentHashMap.newKeySet();
@@ -117,10 +115,21 @@ public final class DsxBridge implements AutoCloseable {
   private volatile String echoTopic;
   private volatile String bmsHeartbeatKey;
 
+  /** Local time of the BMS's last heartbeat, or of its heartbeat metadata before the first one. */
+  private volatile long lastBmsHeartbeatMs;
+
+  /** The twin's active revision as last read; empty before the first read. */
+  private volatile String activeRevision = "";
+
   /** A matched BMS sensor point: the twin point id and the conversion into its unit. */
   private record SensorMapping(String pointId, DoubleUnaryOperator conversion, String dsxUnit) {}
 
   private record MqttMessageEvent(String topic, MqttMessage message) {}
+
+  /** Queued for the inbound worker after the twin switched revisions: match every point again. */
+  private static final MqttMessageEvent REMATCH = new MqttMessageEvent("", new MqttMessage());
+
+  private record HandledMetadata(DsxTopic topic, Metadata metadata) {}
 
   /** Rides with a request's publish token, so its acknowledgement can name it. */
   private record RequestContext(String topic, byte[] payload) {}
@@ -132,6 +141,8 @@ public final class DsxBridge implements AutoCloseable {
     this.counters = counters;
     this.ingestToken = new TokenFile(config.ingestTokenFile());
     this.readerToken = new TokenFile(config.readerTokenFile());
+    this.outbox = new RequestOutbox(this::publish, counters);
+    this.resumePoint = new ResumePoint(config.persistenceDir());
   }
 
   public BridgeCounters counters() {
@@ -167,7 +178,20 @@ public final class DsxBridge implements AutoCloseable {
 
   /** Returns the value topic for a twin setpoint point's requests, once the BMS has named it. */
   public Optional<String> requestTopic(String twinPoint) {
-    return Optional.ofNullable(requestTopics.get(twinPoint));
+    return outbox.topic(twinPoint);
+  }
+
+  /**
+   * Returns false while the BMS announced a heartbeat point and its last heartbeat is older than
+   * {@code bmsHeartbeatTimeout}; requests wait meanwhile.
+   */
+  public boolean bmsOnline() {
+    return outbox.bmsOnline();
+  }
+
+  /** Returns how many points have a request that waits: for its topic, the BMS or the broker. */
+  public int requestsWaiting() {
+    return outbox.waiting();
   }
 
   /**
@@ -191,20 +215,93 @@ public final class DsxBridge implements AutoCloseable {
 
     mqtt =
         new MqttAsyncClient(
-            config.brokerUri(),
-            config.clientId(),
+            config.broker().uri(),
+            config.broker().clientId(),
             new MqttDefaultFilePersistence(config.persistenceDir().toString()));
     mqtt.setManualAcks(true);
     mqtt.setCallback(new Callback());
+    // Two threads, so that a slow twin call of the revision check never delays the heartbeat.
     scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("dsx-scheduler").daemon().unstarted(r));
+        Executors.newScheduledThreadPool(
+            2, r -> Thread.ofPlatform().name("dsx-scheduler").daemon().unstarted(r));
     scheduler.execute(() -> connectFirstTime(Duration.ofMillis(500)));
     long interval = config.heartbeatInterval().toMillis();
     scheduler.scheduleAtFixedRate(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::watchdog, 200, 200, TimeUnit.MILLISECONDS);
+    long revisionCheck = config.revisionCheckInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::checkRevision, 0, revisionCheck, TimeUnit.MILLISECONDS);
 
-    actions = new ActionFollower(controlChannel, config, readerToken, this::setpointWritten);
+    OptionalLong resumeAfter = resumePoint.load();
+    if (resumeAfter.isPresent()) {
+      LOG.infof(
+          "resuming control-service's actions after audit sequence %d", resumeAfter.getAsLong());
+    }
+    actions =
+        new ActionFollower(
+            controlChannel,
+            config,
+            readerToken,
+            new ActionFollower.Listener() {
+              @Override
+              public void setpointWritten(String point, double value, long timeMs, long sequence) {
+                outbox.written(point, value, timeMs, sequence);
+              }
+
+              @Override
+              public void sequenceHandled(long sequence) {
+                outbox.seen(sequence);
+              }
+            },
+            resumeAfter);
     actions.start();
+  }
+
+  /**
+   * Runs every 200 ms. It makes requests wait while the BMS heartbeat is missing, and saves the
+   * WatchActions resume point.
+   */
+  private void watchdog() {
+    try {
+      if (bmsHeartbeatKey != null
+          && outbox.bmsOnline()
+          && System.currentTimeMillis() - lastBmsHeartbeatMs
+              > config.bmsHeartbeatTimeout().toMillis()) {
+        counters.bmsHeartbeatLosses.incrementAndGet();
+        LOG.warnf(
+            "no BMS heartbeat for %d ms; setpoint requests wait until it returns",
+            System.currentTimeMillis() - lastBmsHeartbeatMs);
+        outbox.bmsOnline(false);
+      }
+      OptionalLong resume = outbox.resumePoint();
+      if (resume.isPresent()) {
+        resumePoint.save(resume.getAsLong());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("watchdog step failed", e);
+    }
+  }
+
+  /**
+   * Reads the twin's active revision; after a switch, the inbound worker matches every BMS point
+   * again, because node and point names may differ between revisions.
+   */
+  private void checkRevision() {
+    try {
+      String revision = twin.activeRevision();
+      String previous = activeRevision;
+      activeRevision = revision;
+      if (!previous.isEmpty() && !previous.equals(revision)) {
+        LOG.infof(
+            "the twin switched from %s to %s; matching the BMS points again", previous, revision);
+        inbound.put(REMATCH);
+      }
+    } catch (StatusRuntimeException e) {
+      LOG.debugf("cannot read the twin's active revision: %s", e.getStatus());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("revision check failed", e);
+    }
   }
 
   private static ManagedChannel channel(String address) {
@@ -224,15 +321,15 @@ public final class DsxBridge implements AutoCloseable {
       lastConnectError = "";
     } catch (MqttException e) {
       Duration next = delay.multipliedBy(2);
-      if (next.compareTo(config.maxReconnectDelay()) > 0) {
-        next = config.maxReconnectDelay();
+      if (next.compareTo(config.broker().maxReconnectDelay()) > 0) {
+        next = config.broker().maxReconnectDelay();
       }
       counters.connectFailures.incrementAndGet();
       lastConnectFailure = e;
       lastConnectError = describe(e);
       LOG.warnf(
           "cannot connect to %s: %s; next try in %d ms",
-          config.brokerUri(), lastConnectError, delay.toMillis());
+          config.broker().uri(), lastConnectError, delay.toMillis());
       Duration following = next;
       scheduler.schedule(
           () -> connectFirstTime(following), delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -262,33 +359,53 @@ public final class DsxBridge implements AutoCloseable {
   }
 
   private MqttConnectOptions options() throws Exception {
+    BridgeConfig.Broker broker = config.broker();
     MqttConnectOptions options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     options.setCleanSession(false);
     options.setAutomaticReconnect(true);
-    options.setMaxReconnectDelay((int) config.maxReconnectDelay().toMillis());
+    options.setMaxReconnectDelay((int) broker.maxReconnectDelay().toMillis());
     options.setKeepAliveInterval(10);
     options.setConnectionTimeout(10);
     // Outbound QoS 1 messages that may wait for their PUBACK at once. The inbound window is the
     // broker's setting (Mosquitto's max_inflight_messages, 20 by default per mosquitto.conf(5)).
     options.setMaxInflight(1000);
-    if (!config.username().isEmpty()) {
-      options.setUserName(config.username());
-      options.setPassword(config.password().toCharArray());
+    if (!broker.username().isEmpty()) {
+      options.setUserName(broker.username());
+      options.setPassword(broker.password().toCharArray());
     }
-    if (config.brokerUri().startsWith("ssl://") && config.trustStore().isPresent()) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(config.trustStore().get())) {
-        store.load(in, config.trustStorePassword().toCharArray());
+    boolean ownStores = broker.trustStore().isPresent() || broker.keyStore().isPresent();
+    if (broker.uri().startsWith("ssl://") && ownStores) {
+      // Null managers make SSLContext use the JVM's defaults: its trust store, no client key.
+      TrustManager[] trust = null;
+      if (broker.trustStore().isPresent()) {
+        TrustManagerFactory factory =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(pkcs12(broker.trustStore().get(), broker.trustStorePassword()));
+        trust = factory.getTrustManagers();
       }
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
+      KeyManager[] keys = null;
+      if (broker.keyStore().isPresent()) {
+        KeyManagerFactory factory =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(
+            pkcs12(broker.keyStore().get(), broker.keyStorePassword()),
+            broker.keyStorePassword().toCharArray());
+        keys = factory.getKeyManagers();
+      }
       SSLContext tls = SSLContext.getInstance("TLSv1.3");
-      tls.init(null, trust.getTrustManagers(), null);
+      tls.init(keys, trust, null);
       options.setSocketFactory(tls.getSocketFactory());
     }
     return options;
+  }
+
+  private static KeyStore pkcs12(java.nio.file.Path file, String password) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(file)) {
+      store.load(in, password.toCharArray());
+    }
+    return store;
   }
 
   private final class Callback implements MqttCallbackExtended {
@@ -304,7 +421,7 @@ public final class DsxBridge implements AutoCloseable {
       } catch (MqttException e) {
         LOG.error("cannot subscribe to the BMS topics", e);
       }
-      latestRequests.forEach(DsxBridge.this::publish);
+      outbox.resendAll();
     }
 
     @Override
@@ -333,6 +450,10 @@ public final class DsxBridge implements AutoCloseable {
         event = inbound.take();
       } catch (InterruptedException e) {
         return;
+      }
+      if (event == REMATCH) {
+        rematch();
+        continue;
       }
       boolean handedOn = false;
       try {
@@ -386,6 +507,11 @@ public final class DsxBridge implements AutoCloseable {
       return false;
     }
     if (topic.pointKey().equals(bmsHeartbeatKey)) {
+      lastBmsHeartbeatMs = System.currentTimeMillis();
+      if (!outbox.bmsOnline()) {
+        LOG.info("the BMS heartbeat is back; sending the requests that waited");
+        outbox.bmsOnline(true);
+      }
       echo(value);
       return false;
     }
@@ -412,7 +538,8 @@ public final class DsxBridge implements AutoCloseable {
   }
 
   private void handleMetadata(DsxTopic topic, Metadata metadata) {
-    if (metadata.equals(handledMetadata.get(topic.pointKey()))) {
+    HandledMetadata handled = handledMetadata.get(topic.pointKey());
+    if (handled != null && handled.metadata().equals(metadata)) {
       return;
     }
     String integration = metadata.integration();
@@ -421,14 +548,18 @@ public final class DsxBridge implements AutoCloseable {
         heartbeatTopic = topic.integrationValue(integration).toString();
       } else if (integration.equals(config.integration()) && topic.pointType().equals(ECHO_TYPE)) {
         echoTopic = topic.integrationValue(integration).toString();
-      } else if (topic.pointType().equals(BMS_HEARTBEAT_TYPE)) {
+      } else if (topic.pointType().equals(BMS_HEARTBEAT_TYPE)
+          && !topic.pointKey().equals(bmsHeartbeatKey)) {
+        // The timeout starts now, so a BMS that announces a heartbeat and never sends one is
+        // found out.
+        lastBmsHeartbeatMs = System.currentTimeMillis();
         bmsHeartbeatKey = topic.pointKey();
       }
-      handledMetadata.put(topic.pointKey(), metadata);
+      handledMetadata.put(topic.pointKey(), new HandledMetadata(topic, metadata));
       return;
     }
     if (!integration.isEmpty() && !integration.equals(config.integration())) {
-      handledMetadata.put(topic.pointKey(), metadata);
+      handledMetadata.put(topic.pointKey(), new HandledMetadata(topic, metadata));
       return; // another integration's point
     }
     try {
@@ -439,7 +570,7 @@ public final class DsxBridge implements AutoCloseable {
             counters.metadataUnmatched,
             topic.toString(),
             "no twin node for DSX id '" + metadata.id() + "'");
-        handledMetadata.put(topic.pointKey(), metadata);
+        handledMetadata.put(topic.pointKey(), new HandledMetadata(topic, metadata));
         return;
       }
       Optional<Point> point = matchPoint(node.get(), topic, metadata, !integration.isEmpty());
@@ -450,15 +581,8 @@ public final class DsxBridge implements AutoCloseable {
             topic.toString(),
             "node " + node.get() + " has no point of this type and process area");
       } else if (!integration.isEmpty()) {
-        String valueTopic = topic.integrationValue(integration).toString();
-        requestTopics.put(point.get().getName(), valueTopic);
         counters.metadataMatched.incrementAndGet();
-        byte[] pending = pendingRequests.remove(point.get().getName());
-        if (pending != null) {
-          latestRequests.put(valueTopic, pending);
-          counters.requestsPublished.incrementAndGet();
-          publish(valueTopic, pending);
-        }
+        outbox.topicNamed(point.get().getName(), topic.integrationValue(integration).toString());
       } else {
         String pointId =
             point.get().getName().substring(point.get().getName().lastIndexOf('/') + 1);
@@ -475,7 +599,7 @@ public final class DsxBridge implements AutoCloseable {
       if (!metadata.servesId().isEmpty()) {
         checkRelations(node.get(), topic.objectType(), metadata);
       }
-      handledMetadata.put(topic.pointKey(), metadata);
+      handledMetadata.put(topic.pointKey(), new HandledMetadata(topic, metadata));
     } catch (StatusRuntimeException e) {
       // Not remembered as handled: the BMS republishes metadata every 100 s, and the next copy
       // tries again.
@@ -613,32 +737,42 @@ public final class DsxBridge implements AutoCloseable {
     }
   }
 
-  private void setpointWritten(String point, double value, long timeMs, long sequence) {
-    Long last = requestSequences.get(point);
-    if (last != null && last >= sequence) {
-      return;
+  /**
+   * Hands a request to the MQTT client, which keeps it in its persistence until the broker
+   * acknowledges it. Returns false when the client is not connected; the outbox then keeps the
+   * request and sends it again after the reconnect.
+   */
+  private boolean publish(String topic, byte[] payload) {
+    if (mqtt == null) {
+      return false;
     }
-    requestSequences.put(point, sequence);
-    byte[] payload = DsxPayloads.valueMessage(value, timeMs, DsxPayloads.GOOD_QUALITY);
-    String topic = requestTopics.get(point);
-    if (topic == null) {
-      // Kept until the BMS names the point's request topic; only the newest value waits.
-      pendingRequests.put(point, payload);
-      drop("request-unmapped", counters.requestsUnmapped, point, "no DSX request metadata yet");
-      return;
-    }
-    latestRequests.put(topic, payload);
-    counters.requestsPublished.incrementAndGet();
-    publish(topic, payload);
-  }
-
-  private void publish(String topic, byte[] payload) {
     try {
       mqtt.publish(topic, payload, QOS, false, new RequestContext(topic, payload), null);
+      return true;
     } catch (MqttException e) {
-      // Not connected: the latest request per topic is republished once the connection is back.
       LOG.debugf("request on %s waits for the broker: %s", topic, e.getMessage());
+      return false;
     }
+  }
+
+  /**
+   * Matches every BMS point again after the twin switched revisions: node and point lookups are
+   * forgotten, and the metadata handled so far is handled anew against the new revision. Runs on
+   * the inbound worker, so no value is matched against a half-built mapping.
+   */
+  private void rematch() {
+    List<HandledMetadata> known = List.copyOf(handledMetadata.values());
+    handledMetadata.clear();
+    nodes.clear();
+    sensors.clear();
+    checkedRelations.clear();
+    missingRelations.clear();
+    outbox.forgetTopics();
+    for (HandledMetadata entry : known) {
+      handleMetadata(entry.topic(), entry.metadata());
+    }
+    counters.revisionSwitches.incrementAndGet();
+    LOG.infof("matched %d BMS points against the twin's new revision", known.size());
   }
 
   private void heartbeat() {
@@ -701,6 +835,14 @@ public final class DsxBridge implements AutoCloseable {
     closed = true;
     if (actions != null) {
       actions.close();
+    }
+    OptionalLong resume = outbox.resumePoint();
+    if (resume.isPresent()) {
+      try {
+        resumePoint.save(resume.getAsLong());
+      } catch (RuntimeException e) {
+        LOG.warn("cannot save the resume point", e);
+      }
     }
     if (scheduler != null) {
       scheduler.shutdownNow();

@@ -201,7 +201,9 @@ final class IngestPipeline implements AutoCloseable {
       send(
           IngestRequest.newBuilder()
               .setHeader(
-                  IngestHeader.newBuilder().setTwin(config.twin()).setSource(config.clientId()))
+                  IngestHeader.newBuilder()
+                      .setTwin(config.twin())
+                      .setSource(config.broker().clientId()))
               .build());
     }
 

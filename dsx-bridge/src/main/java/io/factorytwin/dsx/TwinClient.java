@@ -2,6 +2,7 @@ package io.factorytwin.dsx;
 
 import io.factorytwin.twin.v1.EdgeKind;
 import io.factorytwin.twin.v1.GetNodeRequest;
+import io.factorytwin.twin.v1.GetTwinRequest;
 import io.factorytwin.twin.v1.ListNodesRequest;
 import io.factorytwin.twin.v1.ListNodesResponse;
 import io.factorytwin.twin.v1.ListPointsRequest;
@@ -91,6 +92,14 @@ final class TwinClient {
     return retry("RecordObservedEdges", () -> stub(writerToken).recordObservedEdges(request))
             .getCreatedCount()
         > 0;
+  }
+
+  /** The twin's active revision, {@code twins/{twin}/revisions/{revision}}. */
+  String activeRevision() {
+    return retry(
+            "GetTwin",
+            () -> stub().getTwin(GetTwinRequest.newBuilder().setName(config.twin()).build()))
+        .getActiveRevision();
   }
 
   /**

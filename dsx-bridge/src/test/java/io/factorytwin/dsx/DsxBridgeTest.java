@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -57,13 +56,20 @@ class DsxBridgeTest {
 
   static BridgeConfig config(
       String broker, String run, String root, TwinFixture twin, String control, Path dir) {
+    return config(broker, run, root, twin, control, dir, Duration.ofSeconds(30));
+  }
+
+  /** The bridge of a test run: its own client id, one-second twin revision checks. */
+  static BridgeConfig config(
+      String broker,
+      String run,
+      String root,
+      TwinFixture twin,
+      String control,
+      Path dir,
+      Duration bmsHeartbeatTimeout) {
     return new BridgeConfig(
-        broker,
-        "ft-bridge-" + run,
-        "",
-        "",
-        Optional.empty(),
-        "",
+        BridgeConfig.Broker.plain(broker, "ft-bridge-" + run, Duration.ofSeconds(2)),
         root,
         INTEGRATION,
         dir,
@@ -72,16 +78,18 @@ class DsxBridgeTest {
         twin.ingestToken,
         Duration.ofSeconds(2),
         3,
+        Duration.ofSeconds(1),
         control,
         twin.readerToken,
         Set.of(AGENT),
         Duration.ofSeconds(10),
-        Duration.ofSeconds(2),
+        bmsHeartbeatTimeout,
         1000);
   }
 
   /**
    * Metadata of a CDU, its two racks, a power meter and the heartbeat points, as the BMS sends it.
+   * The BMS then sends its heartbeat every second.
    */
   static List<String> publishMetadata(TestBms bms) throws Exception {
     List<String> retained = new ArrayList<>();
@@ -185,6 +193,7 @@ class DsxBridgeTest {
         "site1/bms",
         "{\"objectType\":\"System\",\"pointType\":\"HeartbeatTimestampBms\","
             + "\"objectName\":\"BMS\",\"objectId\":\"BMS\"}");
+    bms.startHeartbeat("site1/bms", 1000);
     return retained;
   }
 

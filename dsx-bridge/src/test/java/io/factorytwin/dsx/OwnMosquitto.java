@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Mosquitto broker of the test's own, on a free loopback port with persistence in a temporary
  * directory, so a test can stop and start it without touching the shared broker on port 1883.
- * Optionally it has a second, TLS listener on another free loopback port.
+ * Optionally it has two TLS listeners on other free loopback ports: one that checks only its own
+ * certificate, and one that also requires a client certificate signed by the same CA (mutual TLS).
  */
 final class OwnMosquitto implements AutoCloseable {
 
@@ -20,6 +21,9 @@ final class OwnMosquitto implements AutoCloseable {
 
   /** Port of the TLS listener, or -1 when there is none. */
   final int tlsPort;
+
+  /** Port of the mutual-TLS listener, or -1 when there is none. */
+  final int mutualTlsPort;
 
   private final Path dir;
   private final Path config;
@@ -36,6 +40,7 @@ final class OwnMosquitto implements AutoCloseable {
   OwnMosquitto(TestCertificates tls) throws IOException, InterruptedException {
     port = freePort();
     tlsPort = tls == null ? -1 : freePort();
+    mutualTlsPort = tls == null ? -1 : freePort();
     dir = Files.createTempDirectory("dsx-mosquitto");
     // Started as root, Mosquitto drops to its own user, which must be able to write the
     // persistence file and the log here.
@@ -59,8 +64,15 @@ final class OwnMosquitto implements AutoCloseable {
   }
 
   private String tlsListener(TestCertificates tls) {
+    return tlsListener(tls, tlsPort)
+        + tlsListener(tls, mutualTlsPort)
+        + "require_certificate true\n";
+  }
+
+  /** Writes a TLS listener section; its cafile also checks client certificates where required. */
+  private static String tlsListener(TestCertificates tls, int port) {
     return "listener "
-        + tlsPort
+        + port
         + " 127.0.0.1\n"
         + "cafile "
         + tls.caCertificate
@@ -91,6 +103,14 @@ final class OwnMosquitto implements AutoCloseable {
     return "ssl://127.0.0.1:" + tlsPort;
   }
 
+  /** Returns the URI of the listener that requires a client certificate. */
+  String mutualTlsUri() {
+    if (mutualTlsPort < 0) {
+      throw new IllegalStateException("this broker has no TLS listener");
+    }
+    return "ssl://127.0.0.1:" + mutualTlsPort;
+  }
+
   /** Returns Mosquitto's log, for failure messages. */
   String log() throws IOException {
     Path log = dir.resolve("mosquitto.log");
@@ -107,6 +127,7 @@ final class OwnMosquitto implements AutoCloseable {
     awaitPort(port, deadline);
     if (tlsPort >= 0) {
       awaitPort(tlsPort, deadline);
+      awaitPort(mutualTlsPort, deadline);
     }
   }
 

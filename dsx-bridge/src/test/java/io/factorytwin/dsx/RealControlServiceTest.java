@@ -19,7 +19,6 @@ import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -50,28 +49,7 @@ class RealControlServiceTest {
       BridgeConfig base =
           DsxBridgeTest.config(
               DsxBridgeTest.BROKER, run, root, twin, "127.0.0.1:" + control.port(), persistence);
-      BridgeConfig config =
-          new BridgeConfig(
-              base.brokerUri(),
-              base.clientId(),
-              "",
-              "",
-              Optional.empty(),
-              "",
-              root,
-              base.integration(),
-              persistence,
-              base.twin(),
-              base.twinAddress(),
-              base.ingestTokenFile(),
-              base.twinDeadline(),
-              base.twinAttempts(),
-              base.controlAddress(),
-              base.readerTokenFile(),
-              Set.of("agents/" + AGENT_ID),
-              base.heartbeatInterval(),
-              base.maxReconnectDelay(),
-              base.ingestBatchSize());
+      BridgeConfig config = base.withAgents(Set.of("agents/" + AGENT_ID));
       try (DsxBridge bridge = new DsxBridge(config, new BridgeCounters())) {
         bridge.start();
         await(
@@ -87,23 +65,12 @@ class RealControlServiceTest {
 
         ManagedChannel channel = GrpcClients.channel(control.port());
         try {
-          prepare(channel);
+          prepare(channel, 5);
           // WatchActions without after_sequence starts after the newest audit entry; give the
           // bridge's stream time to open before the proposal.
           Thread.sleep(1500);
-          ProposeSetpointResponse response =
-              ControlServiceGrpc.newBlockingStub(channel)
-                  .withCallCredentials(GrpcClients.bearer(TestKeys.token(AGENT_ID, "agent")))
-                  .withDeadlineAfter(20, TimeUnit.SECONDS)
-                  .proposeSetpoint(
-                      ProposeSetpointRequest.newBuilder()
-                          .setPoint(TwinFixture.CDU_SETPOINT)
-                          .setValue(31.5)
-                          .setUnit("C")
-                          .setRequestId(UUID.randomUUID().toString())
-                          .setRationale("warmer supply at part load")
-                          .build());
-          assertThat(response.getAction().getState()).isEqualTo(Action.State.STATE_APPLIED);
+          assertThat(propose(channel, 31.5).getAction().getState())
+              .isEqualTo(Action.State.STATE_APPLIED);
 
           TestBms.Received request = bms.next(requestTopic, 15_000);
           assertThat(request).as("request on %s", requestTopic).isNotNull();
@@ -117,6 +84,88 @@ class RealControlServiceTest {
       }
     }
     TestBms.dropSession(DsxBridgeTest.BROKER, "bms-" + root.hashCode());
+  }
+
+  /**
+   * A setpoint that control-service applies while the bridge is stopped reaches the BMS after the
+   * bridge starts again: the bridge resumes WatchActions after the sequence it saved, not at the
+   * newest audit entry.
+   */
+  @Test
+  void bridgeRestart_missedRequestSent() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String root = "ft-resume-" + run + "/BMS/v1";
+    Path persistence = Files.createTempDirectory("dsx-bridge-mqtt");
+    String sensor = TwinFixture.CDU + ".liquid-temperature.secondary-supply";
+    try (TwinFixture twin = TwinFixture.start();
+        ServiceProcess control = startControl(twin);
+        TestBms bms = new TestBms(DsxBridgeTest.BROKER, root, DsxBridgeTest.INTEGRATION)) {
+      java.util.List<String> retained = DsxBridgeTest.publishMetadata(bms);
+      BridgeConfig config =
+          DsxBridgeTest.config(
+                  DsxBridgeTest.BROKER, run, root, twin, "127.0.0.1:" + control.port(), persistence)
+              .withAgents(Set.of("agents/" + AGENT_ID));
+      ManagedChannel channel = GrpcClients.channel(control.port());
+      try {
+        String requestTopic;
+        try (DsxBridge bridge = new DsxBridge(config, new BridgeCounters())) {
+          bridge.start();
+          await(
+              "request metadata",
+              30_000,
+              () -> bridge.requestTopic(TwinFixture.CDU_SETPOINT).isPresent());
+          requestTopic = bridge.requestTopic(TwinFixture.CDU_SETPOINT).orElseThrow();
+          bms.value("CDU", "LiquidTemperature", "site1/row1/cdu1/TCS-SupplyTemp", 30.5, 1);
+          await("telemetry in the twin", 20_000, () -> twin.latest(sensor).get(0).hasValue());
+          // 600 K per minute: the second change needs only 0.1 s of facility time.
+          prepare(channel, 600);
+          Thread.sleep(1500);
+          assertThat(propose(channel, 31.5).getAction().getState())
+              .isEqualTo(Action.State.STATE_APPLIED);
+          TestBms.Received first = bms.next(requestTopic, 15_000);
+          assertThat(first).isNotNull();
+          assertThat(first.payload()).contains("\"value\":31.5");
+          // Later telemetry moves the facility clock on, which the next change's rate check needs.
+          bms.value("CDU", "LiquidTemperature", "site1/row1/cdu1/TCS-SupplyTemp", 30.75, 1);
+          await("newer telemetry", 20_000, () -> twin.latest(sensor).get(0).getValue() == 30.75);
+          await(
+              "the resume point saved",
+              5_000,
+              () -> Files.exists(persistence.resolve(ResumePoint.FILE_NAME)));
+        }
+
+        assertThat(propose(channel, 32.5).getAction().getState())
+            .as("a change while the bridge is stopped")
+            .isEqualTo(Action.State.STATE_APPLIED);
+        assertThat(bms.next(requestTopic, 1_000)).isNull();
+
+        try (DsxBridge restarted = new DsxBridge(config, new BridgeCounters())) {
+          restarted.start();
+          TestBms.Received missed = bms.next(requestTopic, 30_000);
+          assertThat(missed).as("the request of the change made while stopped").isNotNull();
+          assertThat(missed.payload()).contains("\"value\":32.5");
+        }
+      } finally {
+        GrpcClients.close(channel);
+        bms.clearRetained(retained);
+        TestBms.dropSession(DsxBridgeTest.BROKER, "ft-bridge-" + run);
+      }
+      TestBms.dropSession(DsxBridgeTest.BROKER, bms.clientId);
+    }
+  }
+
+  private static ProposeSetpointResponse propose(ManagedChannel channel, double value) {
+    return ControlServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(GrpcClients.bearer(TestKeys.token(AGENT_ID, "agent")))
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
+        .proposeSetpoint(
+            ProposeSetpointRequest.newBuilder()
+                .setPoint(TwinFixture.CDU_SETPOINT)
+                .setValue(value)
+                .setUnit("C")
+                .setRequestId(UUID.randomUUID().toString())
+                .setRationale("warmer supply at part load")
+                .build());
   }
 
   private static ServiceProcess startControl(TwinFixture twin) throws Exception {
@@ -144,8 +193,11 @@ class RealControlServiceTest {
             work.resolve("checkpoint.key").toString()));
   }
 
-  /** Creates a TCS supply guardrail and an autonomous agent with a live lease. */
-  private static void prepare(ManagedChannel channel) {
+  /**
+   * Creates a TCS supply guardrail with the given rate limit in K per minute and an autonomous
+   * agent with a live lease.
+   */
+  private static void prepare(ManagedChannel channel, double maxRatePerMinute) {
     var operator =
         ControlServiceGrpc.newBlockingStub(channel)
             .withCallCredentials(GrpcClients.bearer(TestKeys.token("ops-lead", "operator")));
@@ -158,7 +210,7 @@ class RealControlServiceTest {
                     .setUnit("C")
                     .setMinValue(20)
                     .setMaxValue(45)
-                    .setMaxRatePerMinute(5)
+                    .setMaxRatePerMinute(maxRatePerMinute)
                     .setApprovalMinValue(25)
                     .setApprovalMaxValue(40)
                     .setSafeDefaultValue(30))

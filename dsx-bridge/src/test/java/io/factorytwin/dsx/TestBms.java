@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
@@ -31,6 +33,7 @@ final class TestBms implements AutoCloseable {
   final List<Received> all = new CopyOnWriteArrayList<>();
   final String clientId;
   private final MqttClient client;
+  private ScheduledExecutorService heartbeat;
 
   TestBms(String brokerUri, String root, String integration) throws MqttException {
     this.root = root;
@@ -72,6 +75,36 @@ final class TestBms implements AutoCloseable {
   void metadata(String objectType, String pointType, String tagPath, String json)
       throws MqttException {
     publish(root + "/PUB/Metadata/" + objectType + "/" + pointType + "/" + tagPath, json, true);
+  }
+
+  /**
+   * Publishes the BMS heartbeat (System/HeartbeatTimestampBms) at a fixed interval, as a BMS does
+   * every 10 s, until {@link #stopHeartbeat()}. A heartbeat the broker cannot take is skipped.
+   */
+  synchronized void startHeartbeat(String tagPath, long intervalMs) {
+    stopHeartbeat();
+    heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("test-bms-heartbeat").daemon().unstarted(r));
+    heartbeat.scheduleAtFixedRate(
+        () -> {
+          try {
+            value("System", "HeartbeatTimestampBms", tagPath, System.currentTimeMillis(), 1);
+          } catch (MqttException e) {
+            // The broker is away; the next beat tries again.
+          }
+        },
+        0,
+        intervalMs,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops the heartbeat, as a BMS that went offline. */
+  synchronized void stopHeartbeat() {
+    if (heartbeat != null) {
+      heartbeat.shutdownNow();
+      heartbeat = null;
+    }
   }
 
   /** Publishes a value message at QoS 1. */
@@ -136,6 +169,7 @@ final class TestBms implements AutoCloseable {
 
   @Override
   public void close() throws MqttException {
+    stopHeartbeat();
     if (client.isConnected()) {
       client.disconnect(2000);
     }

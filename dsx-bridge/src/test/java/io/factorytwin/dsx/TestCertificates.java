@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A certificate authority and a server certificate for 127.0.0.1 made with the openssl command in a
- * temporary directory, and PKCS#12 trust stores. The files are world-readable because Mosquitto,
- * started as root, reads them after it dropped to its own user.
+ * temporary directory, PKCS#12 trust stores, and a PKCS#12 key store with a client certificate. The
+ * files are world-readable because Mosquitto, started as root, reads them after it dropped to its
+ * own user.
  */
 final class TestCertificates {
 
@@ -113,6 +114,63 @@ final class TestCertificates {
       store.store(out, TRUST_STORE_PASSWORD.toCharArray());
     }
     return path;
+  }
+
+  /**
+   * Makes a client key and a certificate for it that this CA signed, for TLS client authentication,
+   * and returns them as a PKCS#12 key store protected by {@link #TRUST_STORE_PASSWORD}.
+   */
+  Path clientKeyStore(String commonName) throws IOException, InterruptedException {
+    openssl(
+        dir,
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "client.key",
+        "-out",
+        "client.csr",
+        "-subj",
+        "/CN=" + commonName);
+    Files.writeString(
+        dir.resolve("client.ext"),
+        "basicConstraints=CA:FALSE\n"
+            + "keyUsage=critical,digitalSignature,keyEncipherment\n"
+            + "extendedKeyUsage=clientAuth\n");
+    openssl(
+        dir,
+        "x509",
+        "-req",
+        "-in",
+        "client.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-set_serial",
+        "3",
+        "-days",
+        "2",
+        "-extfile",
+        "client.ext",
+        "-out",
+        "client.pem");
+    openssl(
+        dir,
+        "pkcs12",
+        "-export",
+        "-inkey",
+        "client.key",
+        "-in",
+        "client.pem",
+        "-name",
+        "client",
+        "-out",
+        "client.p12",
+        "-passout",
+        "pass:" + TRUST_STORE_PASSWORD);
+    return dir.resolve("client.p12");
   }
 
   private static void openssl(Path dir, String... arguments)

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLHandshakeException;
@@ -16,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * The bridge over TLS. The test makes a CA and a server certificate for 127.0.0.1 with openssl, and
  * starts its own Mosquitto with a TLS listener that presents the certificate next to a plain
  * listener. The test BMS uses the plain listener, so the bridge's connection is the one over TLS;
- * the bridge trusts the broker through a PKCS#12 trust store holding the CA.
+ * the bridge trusts the broker through a PKCS#12 trust store holding the CA. A third listener
+ * requires a client certificate (mutual TLS, as DSX Exchange uses for BMS devices).
  */
 class TlsBrokerTest {
 
@@ -67,27 +67,8 @@ class TlsBrokerTest {
             twin,
             control.address(),
             Files.createTempDirectory("dsx-bridge-mqtt"));
-    return new BridgeConfig(
-        plain.brokerUri(),
-        plain.clientId(),
-        plain.username(),
-        plain.password(),
-        Optional.of(trustStore),
-        TestCertificates.TRUST_STORE_PASSWORD,
-        plain.topicRoot(),
-        plain.integration(),
-        plain.persistenceDir(),
-        plain.twin(),
-        plain.twinAddress(),
-        plain.ingestTokenFile(),
-        plain.twinDeadline(),
-        plain.twinAttempts(),
-        plain.controlAddress(),
-        plain.readerTokenFile(),
-        plain.agents(),
-        plain.heartbeatInterval(),
-        plain.maxReconnectDelay(),
-        plain.ingestBatchSize());
+    return plain.withBroker(
+        plain.broker().withTls(broker.tlsUri(), trustStore, TestCertificates.TRUST_STORE_PASSWORD));
   }
 
   @Test
@@ -129,6 +110,57 @@ class TlsBrokerTest {
       assertThat(counters.connectFailures.get()).isZero();
     } finally {
       TestBms.dropSession(broker.uri(), "ft-bridge-" + run);
+    }
+  }
+
+  @Test
+  void mutualTls_clientCertificate_connectsAndMatches() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    BridgeCounters counters = new BridgeCounters();
+    Path keyStore = certificates.clientKeyStore("factorytwin-dsx-bridge");
+    try (ControlStandIn control = new ControlStandIn()) {
+      BridgeConfig config = overTls(run, control, certificates.trustStore());
+      config =
+          config.withBroker(
+              config
+                  .broker()
+                  .withTls(
+                      broker.mutualTlsUri(),
+                      certificates.trustStore(),
+                      TestCertificates.TRUST_STORE_PASSWORD)
+                  .withClientCertificate(keyStore, TestCertificates.TRUST_STORE_PASSWORD));
+      try (DsxBridge bridge = new DsxBridge(config, counters)) {
+        bridge.start();
+        await("a mutual-TLS connection", 20_000, bridge::connected, bridge);
+        await("metadata matched", 30_000, () -> counters.metadataMatched.get() >= 8, bridge);
+        assertThat(counters.connectFailures.get()).isZero();
+      }
+    } finally {
+      TestBms.dropSession(broker.uri(), "ft-bridge-" + run);
+    }
+  }
+
+  @Test
+  void mutualTls_noClientCertificate_refused() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    BridgeCounters counters = new BridgeCounters();
+    try (ControlStandIn control = new ControlStandIn()) {
+      BridgeConfig config = overTls(run, control, certificates.trustStore());
+      config =
+          config.withBroker(
+              config
+                  .broker()
+                  .withTls(
+                      broker.mutualTlsUri(),
+                      certificates.trustStore(),
+                      TestCertificates.TRUST_STORE_PASSWORD));
+      try (DsxBridge bridge = new DsxBridge(config, counters)) {
+        bridge.start();
+        await("a refused connection", 20_000, () -> counters.connectFailures.get() >= 2, bridge);
+        assertThat(bridge.connected()).isFalse();
+        assertThat(counters.metadataReceived.get()).isZero();
+        assertThat(bridge.lastConnectError()).isNotEmpty();
+      }
     }
   }
 

@@ -58,6 +58,10 @@ final class TwinFixture implements AutoCloseable {
   static final String CDU = "hall-1.row-01.cdu-1";
   static final String RACK_1 = "hall-1.row-01.rack-01";
   static final String RACK_2 = "hall-1.row-01.rack-02";
+
+  /** Only in revision b, which moves rack 2's DSX id to this rack. */
+  static final String RACK_3 = "hall-1.row-01.rack-03";
+
   static final String METER = "hall-1.pm-1";
   static final String RACK_1_DSX_ID = "R01-01";
   static final String RACK_2_DSX_ID = "R01-02";
@@ -98,7 +102,7 @@ final class TwinFixture implements AutoCloseable {
                 TestKeys.ISSUER));
     TwinFixture fixture = new TwinFixture(work, process, ingest, reader);
     try {
-      fixture.build();
+      fixture.build("a", RACK_2);
     } catch (Exception e) {
       fixture.close();
       throw e;
@@ -169,7 +173,19 @@ final class TwinFixture implements AutoCloseable {
         .withDeadlineAfter(5, TimeUnit.SECONDS);
   }
 
-  private void build() throws Exception {
+  /**
+   * Publishes design revision b and makes it the twin's active revision: rack 2 has gone, and rack
+   * 3 in its place carries its DSX id ({@value #RACK_2_DSX_ID}).
+   */
+  void switchToRevisionB() throws Exception {
+    build("b", RACK_3);
+  }
+
+  /**
+   * Builds twin revision {@code revision} from a design with the CDU, rack 1, a second rack with
+   * the DSX id {@value #RACK_2_DSX_ID} and the meter, and activates it.
+   */
+  private void build(String revision, String secondRack) throws Exception {
     PortSpec supply = port("tcs-supply", PortDomain.PORT_DOMAIN_TCS_SUPPLY);
     PortSpec ret = port("tcs-return", PortDomain.PORT_DOMAIN_TCS_RETURN);
     PortSpec network = port("net", PortDomain.PORT_DOMAIN_NETWORK);
@@ -211,14 +227,14 @@ final class TwinFixture implements AutoCloseable {
             .addRows(Row.newBuilder().setId("hall-1.row-01"))
             .addPlacements(placement(CDU, "parts/cdu-1350/revisions/a", ""))
             .addPlacements(placement(RACK_1, "parts/gb200-nvl72/revisions/a", RACK_1_DSX_ID))
-            .addPlacements(placement(RACK_2, "parts/gb200-nvl72/revisions/a", RACK_2_DSX_ID))
+            .addPlacements(placement(secondRack, "parts/gb200-nvl72/revisions/a", RACK_2_DSX_ID))
             .addPlacements(placement(METER, "parts/meter/revisions/a", ""))
             .setSite(Site.newBuilder().setDisplayName("dsx bridge test site"))
             .setSetpoints(
                 OperatingSetpoints.newBuilder()
                     .setTcsSupplyTemperatureC(30)
                     .setTcsPumpSpeedPercent(70));
-    for (String rack : List.of(RACK_1, RACK_2)) {
+    for (String rack : List.of(RACK_1, secondRack)) {
       chunk.addConnections(connection("s-" + rack, CDU, "tcs-supply", rack, "tcs-supply"));
       chunk.addConnections(connection("r-" + rack, rack, "tcs-return", CDU, "tcs-return"));
     }
@@ -251,7 +267,7 @@ final class TwinFixture implements AutoCloseable {
                   ApplyDesignHeader.newBuilder()
                       .setTwinId(TWIN_ID)
                       .setDesign("designs/dsx-test")
-                      .setDesignRevision("designs/dsx-test/revisions/a")
+                      .setDesignRevision("designs/dsx-test/revisions/" + revision)
                       .setActivate(true)
                       .setPartCount(parts.size())
                       .setPlacementCount(chunk.getPlacementsCount())

@@ -32,28 +32,7 @@ class TwinOutageTest {
       BridgeConfig direct =
           DsxBridgeTest.config(
               DsxBridgeTest.BROKER, run, root, twin, control.address(), persistence);
-      BridgeConfig proxied =
-          new BridgeConfig(
-              direct.brokerUri(),
-              direct.clientId(),
-              direct.username(),
-              direct.password(),
-              direct.trustStore(),
-              direct.trustStorePassword(),
-              direct.topicRoot(),
-              direct.integration(),
-              direct.persistenceDir(),
-              direct.twin(),
-              "127.0.0.1:" + proxy.port(),
-              direct.ingestTokenFile(),
-              direct.twinDeadline(),
-              direct.twinAttempts(),
-              direct.controlAddress(),
-              direct.readerTokenFile(),
-              direct.agents(),
-              direct.heartbeatInterval(),
-              direct.maxReconnectDelay(),
-              direct.ingestBatchSize());
+      BridgeConfig proxied = direct.withTwinAddress("127.0.0.1:" + proxy.port());
       BridgeCounters counters = new BridgeCounters();
       try (DsxBridge bridge = new DsxBridge(proxied, counters)) {
         bridge.start();
