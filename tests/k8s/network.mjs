@@ -27,11 +27,16 @@ export const SYNTHETIC_ENDPOINTS = [
     labels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
     ports: [],
   },
-  // An address outside the cluster, such as the API server or a public service.
+  // An address outside the cluster, such as the API server, a public service or an MQTT broker.
   {
     name: 'outside-the-cluster',
     ip: '203.0.113.10',
-    ports: [{ number: 443, protocol: 'TCP' }, { number: 6443, protocol: 'TCP' }],
+    ports: [
+      { number: 443, protocol: 'TCP' },
+      { number: 6443, protocol: 'TCP' },
+      { number: 1883, protocol: 'TCP' },
+      { number: 8883, protocol: 'TCP' },
+    ],
   },
 ];
 

@@ -295,12 +295,48 @@ function hasPodAntiAffinity(podSpec, labels) {
 }
 
 /**
+ * Checks that each Deployment named in singletons runs exactly one pod, has no autoscaler and
+ * replaces its pod with the Recreate strategy, so an update never runs the old and the new pod
+ * side by side. dsx-bridge is one, because its MQTT broker keeps one session per client id.
+ */
+export function checkSingletons(objects, singletons = []) {
+  const violations = [];
+  for (const name of singletons) {
+    const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata?.name === name);
+    if (deployment == null) {
+      violations.push(`Deployment/${name}: not in the manifests, although it is listed as a singleton`);
+      continue;
+    }
+    const where = objectName(deployment);
+    const replicas = deployment.spec?.replicas ?? 1;
+    if (replicas !== 1) {
+      violations.push(`${where}: runs ${replicas} replicas; a singleton must run exactly 1`);
+    }
+    const autoscaler = objects.find(
+      (object) =>
+        object.kind === 'HorizontalPodAutoscaler' &&
+        object.spec?.scaleTargetRef?.kind === 'Deployment' &&
+        object.spec?.scaleTargetRef?.name === name);
+    if (autoscaler) {
+      violations.push(`${where}: ${objectName(autoscaler)} scales it; a singleton must run exactly 1 replica`);
+    }
+    const strategy = deployment.spec?.strategy?.type ?? 'RollingUpdate';
+    if (strategy !== 'Recreate') {
+      violations.push(`${where}: strategy is ${strategy}; a singleton needs Recreate, so old and new pods never overlap`);
+    }
+  }
+  return violations;
+}
+
+/**
  * Checks the production rules: every Deployment runs at least two replicas (an autoscaler's
  * minimum counts) and spreads them with pod anti-affinity. Exactly one PodDisruptionBudget selects
  * its pods, and it lets a node drain evict at least one of them. standbyReplicas maps the name of
- * a Deployment whose standby pods stay not ready by design to the number of those pods.
+ * a Deployment whose standby pods stay not ready by design to the number of those pods. The
+ * Deployments named in singletons run one pod by design (checkSingletons), so for them only the
+ * budget rules apply.
  */
-export function checkProductionAvailability(objects, standbyReplicas = {}) {
+export function checkProductionAvailability(objects, standbyReplicas = {}, singletons = []) {
   const violations = [];
   const budgets = objects.filter((object) => object.kind === 'PodDisruptionBudget');
   for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
@@ -308,10 +344,11 @@ export function checkProductionAvailability(objects, standbyReplicas = {}) {
     const labels = podLabelsOf(deployment);
     const namespace = deployment.metadata.namespace;
     const replicas = replicasOf(deployment, objects);
-    if (replicas < 2) {
+    const singleton = singletons.includes(deployment.metadata.name);
+    if (!singleton && replicas < 2) {
       violations.push(`${where}: runs ${replicas} replica(s); production needs at least 2`);
     }
-    if (!hasPodAntiAffinity(podSpecOf(deployment), labels)) {
+    if (!singleton && !hasPodAntiAffinity(podSpecOf(deployment), labels)) {
       violations.push(`${where}: has no pod anti-affinity term that selects its own pods`);
     }
     const matching = budgets.filter(
@@ -349,14 +386,15 @@ export function checkNetworkPaths(objects, expectedPaths) {
 }
 
 /** Runs every rule that applies to an overlay; production adds the availability rules. */
-export function checkPolicy(objects, { production, expectedPaths, standbyReplicas }) {
+export function checkPolicy(objects, { production, expectedPaths, standbyReplicas, singletons = [] }) {
   return [
     ...checkContainers(objects),
     ...checkShutdown(objects),
     ...checkSecrets(objects),
     ...checkServices(objects),
     ...checkAutoscalers(objects),
+    ...checkSingletons(objects, singletons),
     ...checkNetworkPaths(objects, expectedPaths),
-    ...(production ? checkProductionAvailability(objects, standbyReplicas) : []),
+    ...(production ? checkProductionAvailability(objects, standbyReplicas, singletons) : []),
   ];
 }

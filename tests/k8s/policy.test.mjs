@@ -13,6 +13,7 @@ import {
   checkSecrets,
   checkServices,
   checkShutdown,
+  checkSingletons,
   durationSeconds,
 } from './policy.mjs';
 
@@ -23,21 +24,26 @@ const SERVICES = {
   'control-service': 8104,
 };
 
-/** The calls between the services, as the design allows them. */
+/** The calls between the services, and from dsx-bridge to them, as the design allows them. */
 const SERVICE_CALLS = [
   ['lifecycle-service', 'twin-service'],
   ['simulation-service', 'lifecycle-service'],
   ['simulation-service', 'twin-service'],
   ['control-service', 'twin-service'],
+  ['dsx-bridge', 'twin-service'],
+  ['dsx-bridge', 'control-service'],
 ];
 
 /** twin-service runs one standby that reports not ready while the owner holds the lease. */
 const STANDBY_REPLICAS = { 'twin-service': 1 };
 
+/** dsx-bridge runs one pod, because its MQTT broker keeps one session per client id. */
+const SINGLETONS = ['dsx-bridge'];
+
 /** Every connection the network policies of an overlay must allow, and no other. */
 function expectedPaths() {
   const paths = [];
-  const podsInNamespace = [...Object.keys(SERVICES), 'otel-collector', 'factorytwin-db'];
+  const podsInNamespace = [...Object.keys(SERVICES), 'dsx-bridge', 'otel-collector', 'factorytwin-db'];
   for (const pod of podsInNamespace) {
     paths.push(`${pod} -> kube-dns:53/UDP`, `${pod} -> kube-dns:53/TCP`);
   }
@@ -57,7 +63,10 @@ function expectedPaths() {
     'cnpg-operator -> factorytwin-db:8000/TCP',
     // The PostgreSQL pods reach the API server, which a NetworkPolicy can only name by address.
     'factorytwin-db -> outside-the-cluster:443/TCP',
-    'factorytwin-db -> outside-the-cluster:6443/TCP');
+    'factorytwin-db -> outside-the-cluster:6443/TCP',
+    // dsx-bridge reaches the BMS's MQTT broker, plain and over TLS, likewise by address.
+    'dsx-bridge -> outside-the-cluster:1883/TCP',
+    'dsx-bridge -> outside-the-cluster:8883/TCP');
   return paths;
 }
 
@@ -69,6 +78,7 @@ for (const overlay of overlayNames()) {
       production: overlay === 'prod',
       expectedPaths: expectedPaths(),
       standbyReplicas: STANDBY_REPLICAS,
+      singletons: SINGLETONS,
     });
 
     assert.deepEqual(violations, []);
@@ -422,6 +432,73 @@ test('prod rejects a Deployment without anti-affinity', () => {
   delete deployment.spec.template.spec.affinity;
 
   assert.deepEqual(checkProductionAvailability([deployment, goodBudget()]), [
+    'Deployment/demo-service: has no pod anti-affinity term that selects its own pods',
+  ]);
+});
+
+function singletonDeployment() {
+  const deployment = goodDeployment();
+  deployment.spec.replicas = 1;
+  deployment.spec.strategy = { type: 'Recreate' };
+  delete deployment.spec.template.spec.affinity;
+  return deployment;
+}
+
+test('singleton with Recreate passes', () => {
+  const objects = [singletonDeployment(), goodBudget()];
+
+  assert.deepEqual(checkSingletons(objects, ['demo-service']), []);
+  assert.deepEqual(checkProductionAvailability(objects, {}, ['demo-service']), []);
+});
+
+test('singleton rejects two replicas', () => {
+  const deployment = singletonDeployment();
+  deployment.spec.replicas = 2;
+
+  assert.deepEqual(checkSingletons([deployment], ['demo-service']), [
+    'Deployment/demo-service: runs 2 replicas; a singleton must run exactly 1',
+  ]);
+});
+
+test('singleton rejects an autoscaler', () => {
+  const autoscaler = {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'demo-service', namespace: 'demo' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo-service' }, minReplicas: 1, maxReplicas: 2 },
+  };
+
+  assert.deepEqual(checkSingletons([singletonDeployment(), autoscaler], ['demo-service']), [
+    'Deployment/demo-service: HorizontalPodAutoscaler/demo-service scales it; a singleton must run exactly 1 replica',
+  ]);
+});
+
+test('singleton rejects a rolling update', () => {
+  const explicit = singletonDeployment();
+  explicit.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+  const byDefault = singletonDeployment();
+  delete byDefault.spec.strategy;
+
+  const message = 'Deployment/demo-service: strategy is RollingUpdate; a singleton needs Recreate, so old and new pods never overlap';
+  assert.deepEqual(checkSingletons([explicit], ['demo-service']), [message]);
+  assert.deepEqual(checkSingletons([byDefault], ['demo-service']), [message]);
+});
+
+test('singleton rejects a missing Deployment', () => {
+  assert.deepEqual(checkSingletons([goodBudget()], ['demo-service']), [
+    'Deployment/demo-service: not in the manifests, although it is listed as a singleton',
+  ]);
+});
+
+test('prod still needs a singleton budget', () => {
+  assert.deepEqual(checkProductionAvailability([singletonDeployment()], {}, ['demo-service']), [
+    'Deployment/demo-service: no PodDisruptionBudget selects its pods',
+  ]);
+});
+
+test('prod rejects an unlisted single replica', () => {
+  assert.deepEqual(checkProductionAvailability([singletonDeployment(), goodBudget()]), [
+    'Deployment/demo-service: runs 1 replica(s); production needs at least 2',
     'Deployment/demo-service: has no pod anti-affinity term that selects its own pods',
   ]);
 });
