@@ -42,6 +42,12 @@ final class ActionFollower implements AutoCloseable {
      * for the same sequence.
      */
     void sequenceHandled(long sequence);
+
+    /**
+     * The resume sequence lay beyond control-service's audit trail (a restored database), so the
+     * stream starts over after the newest entry.
+     */
+    void trailReset();
   }
 
   private final ManagedChannel channel;
@@ -118,8 +124,10 @@ final class ActionFollower implements AutoCloseable {
           if (event instanceof Throwable failure) {
             Status status = Status.fromThrowable(failure);
             if (status.getCode() == Status.Code.OUT_OF_RANGE) {
-              // The resume point is beyond the trail (a restored database): start at the present.
+              // The resume point is beyond the trail (a restored database), so start at the
+              // present.
               afterSequence = null;
+              listener.trailReset();
             }
             if (!closed) {
               LOG.warnf(

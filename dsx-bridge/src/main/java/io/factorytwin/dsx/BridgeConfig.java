@@ -13,7 +13,7 @@ import java.util.Set;
  * @param topicRoot {@code BMS/v1} on a real broker; tests put a prefix in front
  * @param integration the integration name, the publisher segment of the requests the bridge writes
  * @param persistenceDir where Paho keeps QoS 1 messages not yet acknowledged by the broker, and
- *     where the bridge keeps its WatchActions resume point
+ *     where the bridge keeps its outbox state
  * @param twin the twin, {@code twins/{twin}}
  * @param twinAddress twin-service host:port
  * @param ingestTokenFile JWT with the role telemetry-writer, for Ingest and RecordObservedEdges

@@ -43,7 +43,7 @@ public final class BridgeCounters {
   /** DSX power meter relations (servesId) recorded in the twin as observed MEASURES edges. */
   public final AtomicLong relationsRecorded = new AtomicLong();
 
-  /** Setpoint requests received for the BMS, one per applied or reverted setpoint. */
+  /** Setpoint requests the MQTT client took, each counted once. */
   public final AtomicLong requestsPublished = new AtomicLong();
 
   /** Setpoint requests the broker acknowledged (PUBACK). */
@@ -52,7 +52,7 @@ public final class BridgeCounters {
   /** Applied setpoints without a DSX request point to publish on. */
   public final AtomicLong requestsUnmapped = new AtomicLong();
 
-  /** Tries to send a request while the BMS heartbeat was missing; the request waited. */
+  /** Tries to send a request while the BMS heartbeat was missing, after each of which it waited. */
   public final AtomicLong requestsHeld = new AtomicLong();
 
   /** Times the BMS heartbeat went missing for longer than the timeout. */
@@ -60,6 +60,9 @@ public final class BridgeCounters {
 
   /** Switches of the twin's active revision, after each of which every point was matched again. */
   public final AtomicLong revisionSwitches = new AtomicLong();
+
+  /** Tries to match BMS metadata that failed because twin-service failed or lacks the twin. */
+  public final AtomicLong matchFailures = new AtomicLong();
 
   /** Heartbeat timestamps and echoes published. */
   public final AtomicLong heartbeatsPublished = new AtomicLong();
@@ -91,6 +94,7 @@ public final class BridgeCounters {
     out.put("requests-held", requestsHeld.get());
     out.put("bms-heartbeat-losses", bmsHeartbeatLosses.get());
     out.put("revision-switches", revisionSwitches.get());
+    out.put("match-failures", matchFailures.get());
     out.put("heartbeats-published", heartbeatsPublished.get());
     out.put("reconnects", reconnects.get());
     out.put("connect-failures", connectFailures.get());

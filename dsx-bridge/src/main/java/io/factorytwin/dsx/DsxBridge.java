@@ -50,6 +50,11 @@ import org.jboss.logging.Logger;
  * control-service wrote for an agent as the integration's request on the topic derived from the
  * point's BMS metadata, and publishes the integration's heartbeat at the configured cadence.
  *
+ * <p>Requests wait in a {@link RequestOutbox}: for their topic, for the BMS heartbeat, or for the
+ * MQTT client. The outbox's state, the last audit sequence read and the waiting requests, is saved
+ * in {@link OutboxFile}, so a restarted bridge resumes WatchActions there and still sends them.
+ * After the twin switches revisions, every BMS point is matched again.
+ *
  * <p>MQTT: version 3.1.1, QoS 1, a persistent session ({@code cleanSession=false}) and Paho's file
  * persistence, so messages the broker has not acknowledged survive a restart of either side.
  * Inbound QoS 1 messages are acknowledged only after the twin acknowledged the value, or after the
@@ -94,7 +99,7 @@ public final class DsxBridge implements AutoCloseable {
   private final Map<String, SensorMapping> sensors = new ConcurrentHashMap<>();
 
   private final RequestOutbox outbox;
-  private final ResumePoint resumePoint;
+  private final OutboxFile outboxFile;
 
   /** Resolved twin nodes by DSX id; a missing entry has not been looked up yet. */
   private final Map<String, Optional<String>> nodes = new ConcurrentHashMap<>();
@@ -115,9 +120,6 @@ public final class DsxBridge implements AutoCloseable {
   private volatile String echoTopic;
   private volatile String bmsHeartbeatKey;
 
-  /** Local time of the BMS's last heartbeat, or of its heartbeat metadata before the first one. */
-  private volatile long lastBmsHeartbeatMs;
-
   /** The twin's active revision as last read; empty before the first read. */
   private volatile String activeRevision = "";
 
@@ -128,6 +130,19 @@ public final class DsxBridge implements AutoCloseable {
 
   /** Queued for the inbound worker after the twin switched revisions: match every point again. */
   private static final MqttMessageEvent REMATCH = new MqttMessageEvent("", new MqttMessage());
+
+  /** Queued for the inbound worker to match again the points whose matching failed. */
+  private static final MqttMessageEvent RETRY = new MqttMessageEvent("", new MqttMessage());
+
+  /**
+   * Metadata whose matching failed because twin-service failed or has no such twin yet, by point
+   * key. The revision check queues another try every {@code revisionCheckInterval}. Touched only by
+   * the inbound worker.
+   */
+  private final Map<String, HandledMetadata> retryMetadata = new java.util.HashMap<>();
+
+  /** Set by the inbound worker, read by the revision check: whether any retry is pending. */
+  private volatile boolean retryPending;
 
   private record HandledMetadata(DsxTopic topic, Metadata metadata) {}
 
@@ -142,7 +157,7 @@ public final class DsxBridge implements AutoCloseable {
     this.ingestToken = new TokenFile(config.ingestTokenFile());
     this.readerToken = new TokenFile(config.readerTokenFile());
     this.outbox = new RequestOutbox(this::publish, counters);
-    this.resumePoint = new ResumePoint(config.persistenceDir());
+    this.outboxFile = new OutboxFile(config.persistenceDir());
   }
 
   public BridgeCounters counters() {
@@ -204,6 +219,12 @@ public final class DsxBridge implements AutoCloseable {
   }
 
   public synchronized void start() throws MqttException {
+    BridgeConfig.Broker broker = config.broker();
+    if (!broker.uri().startsWith("ssl://")
+        && (broker.trustStore().isPresent() || broker.keyStore().isPresent())) {
+      LOG.warnf(
+          "the trust and key stores are ignored, because %s is no ssl:// address", broker.uri());
+    }
     twinChannel = channel(config.twinAddress());
     controlChannel = channel(config.controlAddress());
     twin = new TwinClient(twinChannel, config, readerToken, ingestToken);
@@ -220,7 +241,7 @@ public final class DsxBridge implements AutoCloseable {
             new MqttDefaultFilePersistence(config.persistenceDir().toString()));
     mqtt.setManualAcks(true);
     mqtt.setCallback(new Callback());
-    // Two threads, so that a slow twin call of the revision check never delays the heartbeat.
+    // Two threads, so that a slow twin call of the revision check does not hold up the heartbeat.
     scheduler =
         Executors.newScheduledThreadPool(
             2, r -> Thread.ofPlatform().name("dsx-scheduler").daemon().unstarted(r));
@@ -231,10 +252,13 @@ public final class DsxBridge implements AutoCloseable {
     long revisionCheck = config.revisionCheckInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::checkRevision, 0, revisionCheck, TimeUnit.MILLISECONDS);
 
-    OptionalLong resumeAfter = resumePoint.load();
+    RequestOutbox.Snapshot saved = outboxFile.load();
+    outbox.restore(saved);
+    OptionalLong resumeAfter = saved.lastSequence();
     if (resumeAfter.isPresent()) {
       LOG.infof(
-          "resuming control-service's actions after audit sequence %d", resumeAfter.getAsLong());
+          "resuming control-service's actions after audit sequence %d, with %d waiting requests",
+          resumeAfter.getAsLong(), saved.waiting().size());
     }
     actions =
         new ActionFollower(
@@ -251,51 +275,64 @@ public final class DsxBridge implements AutoCloseable {
               public void sequenceHandled(long sequence) {
                 outbox.seen(sequence);
               }
+
+              @Override
+              public void trailReset() {
+                outbox.trailReset();
+              }
             },
             resumeAfter);
     actions.start();
   }
 
   /**
-   * Runs every 200 ms. It makes requests wait while the BMS heartbeat is missing, and saves the
-   * WatchActions resume point.
+   * Runs every 200 ms. While the broker connection is up, it makes requests wait when the BMS
+   * heartbeat is missing, and tries again the requests that the MQTT client did not take. It saves
+   * the outbox state whenever it changed.
    */
   private void watchdog() {
     try {
-      if (bmsHeartbeatKey != null
-          && outbox.bmsOnline()
-          && System.currentTimeMillis() - lastBmsHeartbeatMs
-              > config.bmsHeartbeatTimeout().toMillis()) {
-        counters.bmsHeartbeatLosses.incrementAndGet();
-        LOG.warnf(
-            "no BMS heartbeat for %d ms; setpoint requests wait until it returns",
-            System.currentTimeMillis() - lastBmsHeartbeatMs);
-        outbox.bmsOnline(false);
+      if (connected()) {
+        if (outbox.checkHeartbeat(System.nanoTime(), config.bmsHeartbeatTimeout().toNanos())) {
+          counters.bmsHeartbeatLosses.incrementAndGet();
+          LOG.warnf(
+              "no BMS heartbeat on %s for %d ms; setpoint requests wait until it returns",
+              bmsHeartbeatKey, config.bmsHeartbeatTimeout().toMillis());
+        }
+        outbox.retryWaiting();
       }
-      OptionalLong resume = outbox.resumePoint();
-      if (resume.isPresent()) {
-        resumePoint.save(resume.getAsLong());
-      }
+      outboxFile.save(outbox.snapshot());
     } catch (RuntimeException e) {
       LOG.warn("watchdog step failed", e);
     }
   }
 
   /**
-   * Reads the twin's active revision; after a switch, the inbound worker matches every BMS point
-   * again, because node and point names may differ between revisions.
+   * Reads the twin's active revision. After a switch, the inbound worker matches every BMS point
+   * again, because node and point names may differ between revisions. The first read counts as a
+   * switch when points were matched before it, since they may have been matched against another
+   * revision. Without a switch, points whose matching failed are tried again.
    */
   private void checkRevision() {
     try {
       String revision = twin.activeRevision();
       String previous = activeRevision;
       activeRevision = revision;
-      if (!previous.isEmpty() && !previous.equals(revision)) {
+      boolean switched =
+          previous.isEmpty() ? !handledMetadata.isEmpty() : !previous.equals(revision);
+      if (switched) {
+        if (!previous.isEmpty()) {
+          counters.revisionSwitches.incrementAndGet();
+        }
         LOG.infof(
-            "the twin switched from %s to %s; matching the BMS points again", previous, revision);
+            "the twin's active revision is %s (was %s); matching the BMS points again",
+            revision, previous.isEmpty() ? "not read yet" : previous);
         inbound.put(REMATCH);
+      } else if (retryPending) {
+        inbound.put(RETRY);
       }
     } catch (StatusRuntimeException e) {
+      // Also NOT_FOUND while the twin has not been published yet; the next check tries again.
       LOG.debugf("cannot read the twin's active revision: %s", e.getStatus());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -334,7 +371,20 @@ public final class DsxBridge implements AutoCloseable {
       scheduler.schedule(
           () -> connectFirstTime(following), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      LOG.error("cannot set up the MQTT connection", e);
+      // A trust or key store that cannot be read: counted and retried like a failed connection,
+      // so that readiness names the cause and a corrected file is picked up.
+      counters.connectFailures.incrementAndGet();
+      lastConnectError = "cannot set up the connection: " + e;
+      LOG.errorf(
+          "cannot set up the MQTT connection to %s: %s; next try in %d ms",
+          config.broker().uri(), e, delay.toMillis());
+      Duration next = delay.multipliedBy(2);
+      Duration following =
+          next.compareTo(config.broker().maxReconnectDelay()) > 0
+              ? config.broker().maxReconnectDelay()
+              : next;
+      scheduler.schedule(
+          () -> connectFirstTime(following), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -421,6 +471,10 @@ public final class DsxBridge implements AutoCloseable {
       } catch (MqttException e) {
         LOG.error("cannot subscribe to the BMS topics", e);
       }
+      if (bmsHeartbeatKey != null) {
+        // No heartbeat could arrive while the connection was down.
+        outbox.startHeartbeatClock(System.nanoTime());
+      }
       outbox.resendAll();
     }
 
@@ -431,6 +485,17 @@ public final class DsxBridge implements AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+      // The heartbeat is recorded on arrival, not when the inbound worker reaches it, because slow
+      // twin calls there must not make a live BMS look offline.
+      String heartbeatKey = bmsHeartbeatKey;
+      if (heartbeatKey != null) {
+        Optional<DsxTopic> parsed = DsxTopic.parse(config.topicRoot(), topic);
+        if (parsed.isPresent()
+            && parsed.get().messageType().equals(DsxTopic.VALUE)
+            && parsed.get().pointKey().equals(heartbeatKey)) {
+          outbox.bmsHeartbeat(System.nanoTime());
+        }
+      }
       inbound.put(new MqttMessageEvent(topic, message));
     }
 
@@ -453,6 +518,10 @@ public final class DsxBridge implements AutoCloseable {
       }
       if (event == REMATCH) {
         rematch();
+        continue;
+      }
+      if (event == RETRY) {
+        retryFailedMatches();
         continue;
       }
       boolean handedOn = false;
@@ -507,11 +576,6 @@ public final class DsxBridge implements AutoCloseable {
       return false;
     }
     if (topic.pointKey().equals(bmsHeartbeatKey)) {
-      lastBmsHeartbeatMs = System.currentTimeMillis();
-      if (!outbox.bmsOnline()) {
-        LOG.info("the BMS heartbeat is back; sending the requests that waited");
-        outbox.bmsOnline(true);
-      }
       echo(value);
       return false;
     }
@@ -552,8 +616,8 @@ public final class DsxBridge implements AutoCloseable {
           && !topic.pointKey().equals(bmsHeartbeatKey)) {
         // The timeout starts now, so a BMS that announces a heartbeat and never sends one is
         // found out.
-        lastBmsHeartbeatMs = System.currentTimeMillis();
         bmsHeartbeatKey = topic.pointKey();
+        outbox.startHeartbeatClock(System.nanoTime());
       }
       handledMetadata.put(topic.pointKey(), new HandledMetadata(topic, metadata));
       return;
@@ -600,10 +664,17 @@ public final class DsxBridge implements AutoCloseable {
         checkRelations(node.get(), topic.objectType(), metadata);
       }
       handledMetadata.put(topic.pointKey(), new HandledMetadata(topic, metadata));
+      retryMetadata.remove(topic.pointKey());
     } catch (StatusRuntimeException e) {
-      // Not remembered as handled: the BMS republishes metadata every 100 s, and the next copy
-      // tries again.
-      LOG.warnf("cannot match %s while twin-service answers %s", topic, e.getStatus());
+      // Not remembered as handled. The revision check queues another try, and so does the BMS's
+      // republish every 100 s.
+      retryMetadata.put(topic.pointKey(), new HandledMetadata(topic, metadata));
+      retryPending = true;
+      drop(
+          "match-failed",
+          counters.matchFailures,
+          topic.toString(),
+          "twin-service failed with " + e.getStatus());
     }
   }
 
@@ -761,7 +832,9 @@ public final class DsxBridge implements AutoCloseable {
    * the inbound worker, so no value is matched against a half-built mapping.
    */
   private void rematch() {
-    List<HandledMetadata> known = List.copyOf(handledMetadata.values());
+    List<HandledMetadata> known = new ArrayList<>(handledMetadata.values());
+    known.addAll(retryMetadata.values());
+    retryMetadata.clear();
     handledMetadata.clear();
     nodes.clear();
     sensors.clear();
@@ -771,8 +844,20 @@ public final class DsxBridge implements AutoCloseable {
     for (HandledMetadata entry : known) {
       handleMetadata(entry.topic(), entry.metadata());
     }
-    counters.revisionSwitches.incrementAndGet();
-    LOG.infof("matched %d BMS points against the twin's new revision", known.size());
+    retryPending = !retryMetadata.isEmpty();
+    LOG.infof(
+        "matched %d BMS points against the twin's active revision, %d failed and wait for a retry",
+        known.size(), retryMetadata.size());
+  }
+
+  /** Tries again to match the points whose matching failed while twin-service failed. */
+  private void retryFailedMatches() {
+    List<HandledMetadata> failed = List.copyOf(retryMetadata.values());
+    retryMetadata.clear();
+    for (HandledMetadata entry : failed) {
+      handleMetadata(entry.topic(), entry.metadata());
+    }
+    retryPending = !retryMetadata.isEmpty();
   }
 
   private void heartbeat() {
@@ -836,14 +921,7 @@ public final class DsxBridge implements AutoCloseable {
     if (actions != null) {
       actions.close();
     }
-    OptionalLong resume = outbox.resumePoint();
-    if (resume.isPresent()) {
-      try {
-        resumePoint.save(resume.getAsLong());
-      } catch (RuntimeException e) {
-        LOG.warn("cannot save the resume point", e);
-      }
-    }
+    outboxFile.save(outbox.snapshot());
     if (scheduler != null) {
       scheduler.shutdownNow();
     }

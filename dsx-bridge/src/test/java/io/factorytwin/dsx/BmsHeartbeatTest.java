@@ -79,6 +79,67 @@ class BmsHeartbeatTest {
     }
   }
 
+  /**
+   * A request held for an offline BMS survives a restart of the bridge: the new bridge restores it
+   * from the outbox state and sends it once the BMS heartbeat is back.
+   */
+  @Test
+  void heldRequest_survivesBridgeRestart() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String root = "ft-held-" + run + "/BMS/v1";
+    Path persistence = Files.createTempDirectory("dsx-bridge-mqtt");
+    List<String> retained;
+    try (TwinFixture twin = TwinFixture.start();
+        ControlStandIn control = new ControlStandIn();
+        TestBms bms = new TestBms(DsxBridgeTest.BROKER, root, DsxBridgeTest.INTEGRATION)) {
+      retained = DsxBridgeTest.publishMetadata(bms);
+      BridgeConfig config =
+          DsxBridgeTest.config(
+              DsxBridgeTest.BROKER,
+              run,
+              root,
+              twin,
+              control.address(),
+              persistence,
+              Duration.ofMillis(2500));
+      String topic;
+      try {
+        BridgeCounters counters = new BridgeCounters();
+        try (DsxBridge bridge = new DsxBridge(config, counters)) {
+          bridge.start();
+          await(
+              "request metadata",
+              30_000,
+              () -> bridge.requestTopic(TwinFixture.CDU_SETPOINT).isPresent(),
+              counters);
+          topic = bridge.requestTopic(TwinFixture.CDU_SETPOINT).orElseThrow();
+          await("WatchActions open", 10_000, () -> control.watcherCount() > 0, counters);
+          bms.stopHeartbeat();
+          await("the BMS taken as offline", 10_000, () -> !bridge.bmsOnline(), counters);
+          control.applied(DsxBridgeTest.AGENT, TwinFixture.CDU_SETPOINT, 33.0);
+          await("the request held", 10_000, () -> counters.requestsHeld.get() == 1, counters);
+        }
+        assertThat(Files.readString(persistence.resolve(OutboxFile.FILE_NAME)))
+            .contains("waiting ")
+            .contains(TwinFixture.CDU_SETPOINT);
+
+        bms.startHeartbeat("site1/bms", 1000);
+        BridgeCounters restartCounters = new BridgeCounters();
+        try (DsxBridge restarted = new DsxBridge(config, restartCounters)) {
+          restarted.start();
+          TestBms.Received request = bms.next(topic, 30_000);
+          assertThat(request).as("the held request after the restart").isNotNull();
+          assertThat(request.payload()).contains("\"value\":33.0");
+          await("nothing waits", 5_000, () -> restarted.requestsWaiting() == 0, restartCounters);
+        }
+      } finally {
+        bms.clearRetained(retained);
+        TestBms.dropSession(DsxBridgeTest.BROKER, "ft-bridge-" + run);
+      }
+      TestBms.dropSession(DsxBridgeTest.BROKER, bms.clientId);
+    }
+  }
+
   private static void await(
       String what, long timeoutMs, BooleanSupplier condition, BridgeCounters counters)
       throws InterruptedException {

@@ -128,10 +128,12 @@ class RealControlServiceTest {
           // Later telemetry moves the facility clock on, which the next change's rate check needs.
           bms.value("CDU", "LiquidTemperature", "site1/row1/cdu1/TCS-SupplyTemp", 30.75, 1);
           await("newer telemetry", 20_000, () -> twin.latest(sensor).get(0).getValue() == 30.75);
+          // Saved while running, not only when the bridge stops.
+          Path state = persistence.resolve(OutboxFile.FILE_NAME);
           await(
-              "the resume point saved",
+              "the outbox state saved",
               5_000,
-              () -> Files.exists(persistence.resolve(ResumePoint.FILE_NAME)));
+              () -> Files.exists(state) && readQuietly(state).startsWith("seen "));
         }
 
         assertThat(propose(channel, 32.5).getAction().getState())
@@ -151,6 +153,14 @@ class RealControlServiceTest {
         TestBms.dropSession(DsxBridgeTest.BROKER, "ft-bridge-" + run);
       }
       TestBms.dropSession(DsxBridgeTest.BROKER, bms.clientId);
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
     }
   }
 
