@@ -37,7 +37,10 @@ public final class BridgeCounters {
   /** Values the twin rejected (stale, out of order, duplicate, out of range). */
   public final AtomicLong twinRejected = new AtomicLong();
 
-  /** DSX relations (servesId) that the twin's graph lacks and the bridge could not record. */
+  /**
+   * DSX relations (servesId) that the twin's graph lacks and the bridge could not record. Matching
+   * again after a revision switch checks them anew, so this is the number missing now.
+   */
   public final AtomicLong missingRelations = new AtomicLong();
 
   /** DSX power meter relations (servesId) recorded in the twin as observed MEASURES edges. */

@@ -123,6 +123,9 @@ public final class DsxBridge implements AutoCloseable {
   /** The twin's active revision as last read; empty before the first read. */
   private volatile String activeRevision = "";
 
+  /** Whether a read of the active revision failed before the first one succeeded. */
+  private volatile boolean revisionReadFailed;
+
   /** A matched BMS sensor point: the twin point id and the conversion into its unit. */
   private record SensorMapping(String pointId, DoubleUnaryOperator conversion, String dsxUnit) {}
 
@@ -309,9 +312,10 @@ public final class DsxBridge implements AutoCloseable {
 
   /**
    * Reads the twin's active revision. After a switch, the inbound worker matches every BMS point
-   * again, because node and point names may differ between revisions. The first read counts as a
-   * switch when points were matched before it, since they may have been matched against another
-   * revision. Without a switch, points whose matching failed are tried again.
+   * again, because node and point names may differ between revisions. A first read that follows
+   * failed ones counts as a switch when points were matched meanwhile, because they may have been
+   * matched against another revision. Without a switch, points whose matching failed are tried
+   * again.
    */
   private void checkRevision() {
     try {
@@ -319,7 +323,9 @@ public final class DsxBridge implements AutoCloseable {
       String previous = activeRevision;
       activeRevision = revision;
       boolean switched =
-          previous.isEmpty() ? !handledMetadata.isEmpty() : !previous.equals(revision);
+          previous.isEmpty()
+              ? revisionReadFailed && !handledMetadata.isEmpty()
+              : !previous.equals(revision);
       if (switched) {
         if (!previous.isEmpty()) {
           counters.revisionSwitches.incrementAndGet();
@@ -332,7 +338,8 @@ public final class DsxBridge implements AutoCloseable {
         inbound.put(RETRY);
       }
     } catch (StatusRuntimeException e) {
-      // Also NOT_FOUND while the twin has not been published yet; the next check tries again.
+      // Also NOT_FOUND while the twin has not been published yet. The next check tries again.
+      revisionReadFailed = true;
       LOG.debugf("cannot read the twin's active revision: %s", e.getStatus());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -839,6 +846,8 @@ public final class DsxBridge implements AutoCloseable {
     nodes.clear();
     sensors.clear();
     checkedRelations.clear();
+    // The counter follows the list, so relations still missing are not counted twice.
+    counters.missingRelations.addAndGet(-missingRelations.size());
     missingRelations.clear();
     outbox.forgetTopics();
     for (HandledMetadata entry : known) {
