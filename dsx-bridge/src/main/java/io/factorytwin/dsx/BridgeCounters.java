@@ -31,6 +31,9 @@ public final class BridgeCounters {
   /** Values of points without matched metadata. */
   public final AtomicLong valuesUnmatched = new AtomicLong();
 
+  /** Values that arrived before their point's metadata and waited for it. */
+  public final AtomicLong valuesHeldForMetadata = new AtomicLong();
+
   /** Values in a unit that cannot be converted into the twin point's unit. */
   public final AtomicLong unitMismatch = new AtomicLong();
 
@@ -87,6 +90,7 @@ public final class BridgeCounters {
     out.put("malformed", malformed.get());
     out.put("unknown-object-type", unknownObjectType.get());
     out.put("values-unmatched", valuesUnmatched.get());
+    out.put("values-held-for-metadata", valuesHeldForMetadata.get());
     out.put("unit-mismatch", unitMismatch.get());
     out.put("twin-rejected", twinRejected.get());
     out.put("missing-relations", missingRelations.get());

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -150,7 +151,13 @@ public class BridgeService implements HealthCheck {
       return response.withData("enabled", enabled).status(!enabled).build();
     }
     bridge.counters().snapshot().forEach(response::withData);
-    response.withData("missing-relations", String.join("; ", bridge.missingRelations()));
+    List<String> missing = bridge.missingRelations();
+    // At most 50 named, so a BMS that lists thousands of ids keeps the health response small.
+    String named = String.join("; ", missing.subList(0, Math.min(50, missing.size())));
+    if (missing.size() > 50) {
+      named += "; and " + (missing.size() - 50) + " more";
+    }
+    response.withData("missing-relations", named);
     response.withData("bms-online", bridge.bmsOnline());
     response.withData("requests-waiting", bridge.requestsWaiting());
     if (!bridge.lastConnectError().isEmpty()) {

@@ -144,6 +144,33 @@ public final class DsxBridge implements AutoCloseable {
    */
   private final Map<String, HandledMetadata> retryMetadata = new java.util.HashMap<>();
 
+  /**
+   * Values that arrived before their point's metadata, by point key, oldest first. A broker
+   * delivers the values queued in the bridge's session before the retained metadata that the
+   * subscription brings, so without this the first values after a restart would be lost. They were
+   * acknowledged on arrival, because holding them would fill the broker's in-flight window and keep
+   * the metadata out. NOTE: a crash of the bridge loses the values held here. Touched only by the
+   * inbound worker.
+   */
+  private final Map<String, java.util.ArrayDeque<EarlyValue>> earlyValues =
+      new java.util.HashMap<>();
+
+  private int earlyValueCount;
+
+  /** Most values held for metadata at once; more are dropped as unmatched. */
+  private static final int MAX_EARLY_VALUES = 10_000;
+
+  /** How long a value waits for its metadata: longer than the BMS's 100 s metadata republish. */
+  private static final long EARLY_VALUE_WAIT_MS = 120_000;
+
+  /** Most servesId entries checked per metadata message; the rest are logged and skipped. */
+  private static final int MAX_SERVES_ID = 1000;
+
+  private record EarlyValue(String topic, Value value, long arrivedMs) {}
+
+  /** Twin setpoint point of each request metadata, by point key, to forget it when cleared. */
+  private final Map<String, String> requestPoints = new ConcurrentHashMap<>();
+
   /** Set by the inbound worker, read by the revision check: whether any retry is pending. */
   private volatile boolean retryPending;
 
@@ -519,9 +546,13 @@ public final class DsxBridge implements AutoCloseable {
     while (!closed) {
       MqttMessageEvent event;
       try {
-        event = inbound.take();
+        event = inbound.poll(1, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         return;
+      }
+      expireEarlyValues(System.currentTimeMillis());
+      if (event == null) {
+        continue;
       }
       if (event == REMATCH) {
         rematch();
@@ -562,7 +593,8 @@ public final class DsxBridge implements AutoCloseable {
     if (topic.messageType().equals(DsxTopic.METADATA)) {
       counters.metadataReceived.incrementAndGet();
       if (message.getPayload().length == 0) {
-        return false; // a cleared retained message
+        forgetPoint(topic); // a cleared retained message
+        return false;
       }
       Metadata metadata;
       try {
@@ -593,7 +625,11 @@ public final class DsxBridge implements AutoCloseable {
     }
     SensorMapping mapping = sensors.get(topic.pointKey());
     if (mapping == null) {
-      drop("unmatched", counters.valuesUnmatched, topicName, "no matched metadata");
+      if (handledMetadata.containsKey(topic.pointKey())) {
+        drop("unmatched", counters.valuesUnmatched, topicName, "no matched metadata");
+      } else {
+        holdForMetadata(topicName, topic.pointKey(), value);
+      }
       return false;
     }
     if (mapping.conversion() == null) {
@@ -608,7 +644,19 @@ public final class DsxBridge implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Matches a point's metadata against the twin, then ingests the values that waited for it, or
+   * drops them when the point matched no twin sensor. Values wait on when matching failed and is
+   * retried.
+   */
   private void handleMetadata(DsxTopic topic, Metadata metadata) {
+    matchMetadata(topic, metadata);
+    if (!retryMetadata.containsKey(topic.pointKey())) {
+      settleEarlyValues(topic.pointKey());
+    }
+  }
+
+  private void matchMetadata(DsxTopic topic, Metadata metadata) {
     HandledMetadata handled = handledMetadata.get(topic.pointKey());
     if (handled != null && handled.metadata().equals(metadata)) {
       return;
@@ -653,6 +701,7 @@ public final class DsxBridge implements AutoCloseable {
             "node " + node.get() + " has no point of this type and process area");
       } else if (!integration.isEmpty()) {
         counters.metadataMatched.incrementAndGet();
+        requestPoints.put(topic.pointKey(), point.get().getName());
         outbox.topicNamed(point.get().getName(), topic.integrationValue(integration).toString());
       } else {
         String pointId =
@@ -682,6 +731,85 @@ public final class DsxBridge implements AutoCloseable {
           counters.matchFailures,
           topic.toString(),
           "twin-service failed with " + e.getStatus());
+    }
+  }
+
+  /** Keeps a value whose metadata has not arrived yet, acknowledged, until it does. */
+  private void holdForMetadata(String topicName, String pointKey, Value value) {
+    if (earlyValueCount >= MAX_EARLY_VALUES) {
+      drop("unmatched", counters.valuesUnmatched, topicName, "no metadata, and too many waiting");
+      return;
+    }
+    earlyValues
+        .computeIfAbsent(pointKey, k -> new java.util.ArrayDeque<>())
+        .add(new EarlyValue(topicName, value, System.currentTimeMillis()));
+    earlyValueCount++;
+    counters.valuesHeldForMetadata.incrementAndGet();
+  }
+
+  /** Ingests, in arrival order, the values that waited for a point's metadata, or drops them. */
+  private void settleEarlyValues(String pointKey) {
+    java.util.ArrayDeque<EarlyValue> waiting = earlyValues.remove(pointKey);
+    if (waiting == null) {
+      return;
+    }
+    earlyValueCount -= waiting.size();
+    SensorMapping mapping = sensors.get(pointKey);
+    for (EarlyValue early : waiting) {
+      if (mapping == null) {
+        drop("unmatched", counters.valuesUnmatched, early.topic(), "no matched metadata");
+      } else if (mapping.conversion() == null) {
+        drop("unit-mismatch", counters.unitMismatch, early.topic(), mapping.dsxUnit());
+      } else {
+        double converted = mapping.conversion().applyAsDouble(early.value().value());
+        try {
+          ingest.submit(
+              new IngestPipeline.Sample(
+                  mapping.pointId(), converted, early.value().timestampMs(), () -> {}));
+        } catch (InterruptedException e) {
+          // The bridge is closing.
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Drops the values that waited longer than {@link #EARLY_VALUE_WAIT_MS} for metadata. */
+  private void expireEarlyValues(long nowMs) {
+    if (earlyValueCount == 0) {
+      return;
+    }
+    var entries = earlyValues.entrySet().iterator();
+    while (entries.hasNext()) {
+      java.util.ArrayDeque<EarlyValue> waiting = entries.next().getValue();
+      while (!waiting.isEmpty() && nowMs - waiting.peekFirst().arrivedMs() > EARLY_VALUE_WAIT_MS) {
+        EarlyValue early = waiting.pollFirst();
+        earlyValueCount--;
+        drop("unmatched", counters.valuesUnmatched, early.topic(), "no metadata within 120 s");
+      }
+      if (waiting.isEmpty()) {
+        entries.remove();
+      }
+    }
+  }
+
+  /**
+   * Forgets a point whose retained metadata the BMS cleared: its values are no longer ingested, and
+   * requests no longer go to its request topic.
+   */
+  private void forgetPoint(DsxTopic topic) {
+    String key = topic.pointKey();
+    HandledMetadata removed = handledMetadata.remove(key);
+    retryMetadata.remove(key);
+    sensors.remove(key);
+    String point = requestPoints.remove(key);
+    if (point != null && removed != null) {
+      outbox.topicRemoved(
+          point, topic.integrationValue(removed.metadata().integration()).toString());
+    }
+    if (removed != null) {
+      LOG.infof("the BMS cleared the metadata of %s; the point is no longer used", topic);
     }
   }
 
@@ -753,7 +881,14 @@ public final class DsxBridge implements AutoCloseable {
    */
   private void checkRelations(String node, String objectType, Metadata metadata) {
     Set<String> downstream = null;
-    for (String served : metadata.servesId()) {
+    List<String> servesId = metadata.servesId();
+    if (servesId.size() > MAX_SERVES_ID) {
+      LOG.warnf(
+          "%s serves %d objects; only the first %d relations are checked",
+          metadata.id(), servesId.size(), MAX_SERVES_ID);
+      servesId = servesId.subList(0, MAX_SERVES_ID);
+    }
+    for (String served : servesId) {
       String relation = metadata.id() + " serves " + served;
       if (!checkedRelations.add(relation)) {
         continue;
@@ -778,10 +913,13 @@ public final class DsxBridge implements AutoCloseable {
         throw e;
       }
       missingRelations.add(relation);
-      counters.missingRelations.incrementAndGet();
-      LOG.warnf(
-          "the twin has no power or measurement path for the DSX relation %s (%s)",
-          relation, servedNode.map(n -> "node " + n).orElse("no twin node"));
+      drop(
+          "missing-relation",
+          counters.missingRelations,
+          relation,
+          "the twin has no power or measurement path ("
+              + servedNode.map(n -> "node " + n).orElse("no twin node")
+              + ")");
     }
   }
 
@@ -876,7 +1014,8 @@ public final class DsxBridge implements AutoCloseable {
     }
     long now = System.currentTimeMillis();
     try {
-      mqtt.publish(topic, DsxPayloads.valueMessage(now, now, DsxPayloads.GOOD_QUALITY), QOS, false);
+      mqtt.publish(
+          topic, DsxPayloads.timestampMessage(now, now, DsxPayloads.GOOD_QUALITY), QOS, false);
       counters.heartbeatsPublished.incrementAndGet();
     } catch (MqttException e) {
       LOG.debugf("heartbeat skipped: %s", e.getMessage());

@@ -141,6 +141,15 @@ public final class DsxPayloads {
     return node.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Writes a value message whose value is a time in epoch milliseconds, as an integer. */
+  public static byte[] timestampMessage(long valueMs, long timestampMs, int quality) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("value", valueMs);
+    node.put("timestamp", timestampMs);
+    node.put("quality", quality);
+    return node.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   private static JsonNode read(byte[] payload) throws MalformedPayloadException {
     try {
       JsonNode root = JSON.readTree(payload);

@@ -102,11 +102,21 @@ final class RequestOutbox {
 
   /** Records the request topic of a point, and sends the point's request if one waits for it. */
   synchronized void topicNamed(String point, String topic) {
-    topics.put(point, topic);
+    String previous = topics.put(point, topic);
+    if (previous != null && !previous.equals(topic)) {
+      LOG.warnf(
+          "two BMS request points name %s: requests now go to %s instead of %s",
+          point, topic, previous);
+    }
     Request request = waiting.get(point);
     if (request != null) {
       send(request);
     }
+  }
+
+  /** Forgets a point's request topic after the BMS cleared its metadata; requests then wait. */
+  synchronized void topicRemoved(String point, String topic) {
+    topics.remove(point, topic);
   }
 
   /**

@@ -361,6 +361,8 @@ class DsxBridgeTest {
         () -> bms.all.stream().filter(r -> r.topic().equals(heartbeatTopic)).count() >= 2);
     List<TestBms.Received> beats =
         bms.all.stream().filter(r -> r.topic().equals(heartbeatTopic)).toList();
+    // The value is a time in epoch milliseconds, written as an integer.
+    assertThat(beats.get(0).payload()).containsPattern("\"value\":\\d{13},");
     long gap = beats.get(1).arrivedMs() - beats.get(0).arrivedMs();
     // docs/bms-integration.md section 6: every 10 seconds.
     assertThat(gap).isBetween(8_500L, 11_500L);
