@@ -94,7 +94,7 @@ final class TwinClient {
         > 0;
   }
 
-  /** The twin's active revision, {@code twins/{twin}/revisions/{revision}}. */
+  /** Reads the twin's active revision, {@code twins/{twin}/revisions/{revision}}. */
   String activeRevision() {
     return retry(
             "GetTwin",

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,13 +38,13 @@ class BmsHeartbeatTest {
                   Duration.ofMillis(2500)),
               counters)) {
         bridge.start();
-        await(
+        Await.until(
             "request metadata",
             30_000,
             () -> bridge.requestTopic(TwinFixture.CDU_SETPOINT).isPresent(),
             counters);
         String topic = bridge.requestTopic(TwinFixture.CDU_SETPOINT).orElseThrow();
-        await("WatchActions open", 10_000, () -> control.watcherCount() > 0, counters);
+        Await.until("WatchActions open", 10_000, () -> control.watcherCount() > 0, counters);
 
         control.applied(DsxBridgeTest.AGENT, TwinFixture.CDU_SETPOINT, 31.0);
         TestBms.Received first = bms.next(topic, 10_000);
@@ -54,7 +53,7 @@ class BmsHeartbeatTest {
         assertThat(bridge.bmsOnline()).isTrue();
 
         bms.stopHeartbeat();
-        await("the BMS taken as offline", 10_000, () -> !bridge.bmsOnline(), counters);
+        Await.until("the BMS taken as offline", 10_000, () -> !bridge.bmsOnline(), counters);
         assertThat(counters.bmsHeartbeatLosses.get()).isEqualTo(1);
         control.applied(DsxBridgeTest.AGENT, TwinFixture.CDU_SETPOINT, 31.5);
         control.applied(DsxBridgeTest.AGENT, TwinFixture.CDU_SETPOINT, 32.0);
@@ -67,7 +66,7 @@ class BmsHeartbeatTest {
         assertThat(latest).as("the request after the heartbeat returned").isNotNull();
         assertThat(latest.payload()).contains("\"value\":32.0");
         assertThat(bridge.bmsOnline()).isTrue();
-        await("nothing waits", 5_000, () -> bridge.requestsWaiting() == 0, counters);
+        Await.until("nothing waits", 5_000, () -> bridge.requestsWaiting() == 0, counters);
         // The superseded 31.5 never went out.
         assertThat(bms.next(topic, 1_000)).isNull();
         assertThat(bms.all.stream().filter(r -> r.topic().equals(topic)).count()).isEqualTo(2);
@@ -107,17 +106,17 @@ class BmsHeartbeatTest {
         BridgeCounters counters = new BridgeCounters();
         try (DsxBridge bridge = new DsxBridge(config, counters)) {
           bridge.start();
-          await(
+          Await.until(
               "request metadata",
               30_000,
               () -> bridge.requestTopic(TwinFixture.CDU_SETPOINT).isPresent(),
               counters);
           topic = bridge.requestTopic(TwinFixture.CDU_SETPOINT).orElseThrow();
-          await("WatchActions open", 10_000, () -> control.watcherCount() > 0, counters);
+          Await.until("WatchActions open", 10_000, () -> control.watcherCount() > 0, counters);
           bms.stopHeartbeat();
-          await("the BMS taken as offline", 10_000, () -> !bridge.bmsOnline(), counters);
+          Await.until("the BMS taken as offline", 10_000, () -> !bridge.bmsOnline(), counters);
           control.applied(DsxBridgeTest.AGENT, TwinFixture.CDU_SETPOINT, 33.0);
-          await("the request held", 10_000, () -> counters.requestsHeld.get() == 1, counters);
+          Await.until("the request held", 10_000, () -> counters.requestsHeld.get() == 1, counters);
         }
         assertThat(Files.readString(persistence.resolve(OutboxFile.FILE_NAME)))
             .contains("waiting ")
@@ -130,26 +129,14 @@ class BmsHeartbeatTest {
           TestBms.Received request = bms.next(topic, 30_000);
           assertThat(request).as("the held request after the restart").isNotNull();
           assertThat(request.payload()).contains("\"value\":33.0");
-          await("nothing waits", 5_000, () -> restarted.requestsWaiting() == 0, restartCounters);
+          Await.until(
+              "nothing waits", 5_000, () -> restarted.requestsWaiting() == 0, restartCounters);
         }
       } finally {
         bms.clearRetained(retained);
         TestBms.dropSession(DsxBridgeTest.BROKER, "ft-bridge-" + run);
       }
       TestBms.dropSession(DsxBridgeTest.BROKER, bms.clientId);
-    }
-  }
-
-  private static void await(
-      String what, long timeoutMs, BooleanSupplier condition, BridgeCounters counters)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError(
-            "timed out waiting for " + what + "; counters " + counters.snapshot());
-      }
-      Thread.sleep(50);
     }
   }
 }

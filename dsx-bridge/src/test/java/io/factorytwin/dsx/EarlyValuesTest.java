@@ -2,12 +2,10 @@ package io.factorytwin.dsx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.factorytwin.twin.v1.PointValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,12 +33,14 @@ class EarlyValuesTest {
                   DsxBridgeTest.BROKER, run, root, twin, control.address(), persistence),
               counters)) {
         bridge.start();
-        await("metadata matched", 30_000, () -> counters.metadataMatched.get() >= 8, counters);
+        Await.until(
+            "metadata matched", 30_000, () -> counters.metadataMatched.get() >= 8, counters);
         String point = TwinFixture.RACK_2 + ".rack-liquid-supply-temperature";
 
         bms.value("Rack", "RackLiquidSupplyTemperature", tag, 29.5, 1);
-        await("the value held", 10_000, () -> counters.valuesHeldForMetadata.get() == 1, counters);
-        assertThat(value(twin, point)).isNaN();
+        Await.until(
+            "the value held", 10_000, () -> counters.valuesHeldForMetadata.get() == 1, counters);
+        assertThat(twin.value(point)).isNaN();
 
         bms.metadata(
             "Rack",
@@ -50,7 +50,8 @@ class EarlyValuesTest {
                 + "\"rackLocationName\":\"R01-02\",\"rackLocationId\":\"R01-02\","
                 + "\"engUnit\":\"C\"}");
         retained.add(metadataTopic);
-        await("the held value in the twin", 20_000, () -> value(twin, point) == 29.5, counters);
+        Await.until(
+            "the held value in the twin", 20_000, () -> twin.value(point) == 29.5, counters);
         assertThat(counters.valuesUnmatched.get()).isZero();
 
         // The BMS clears the metadata: a later value of the point waits for new metadata again
@@ -58,33 +59,16 @@ class EarlyValuesTest {
         bms.publish(metadataTopic, "", true);
         Thread.sleep(5);
         bms.value("Rack", "RackLiquidSupplyTemperature", tag, 30.5, 1);
-        await("the value held", 10_000, () -> counters.valuesHeldForMetadata.get() == 2, counters);
+        Await.until(
+            "the value held", 10_000, () -> counters.valuesHeldForMetadata.get() == 2, counters);
         Thread.sleep(1000);
-        assertThat(value(twin, point)).isEqualTo(29.5);
+        assertThat(twin.value(point)).isEqualTo(29.5);
         assertThat(counters.valuesIngested.get()).isEqualTo(1);
       } finally {
         bms.clearRetained(retained);
         TestBms.dropSession(DsxBridgeTest.BROKER, "ft-bridge-" + run);
       }
       TestBms.dropSession(DsxBridgeTest.BROKER, bms.clientId);
-    }
-  }
-
-  private static double value(TwinFixture twin, String pointId) {
-    PointValue value = twin.latest(pointId).get(0);
-    return value.hasValue() ? value.getValue() : Double.NaN;
-  }
-
-  private static void await(
-      String what, long timeoutMs, BooleanSupplier condition, BridgeCounters counters)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError(
-            "timed out waiting for " + what + "; counters " + counters.snapshot());
-      }
-      Thread.sleep(50);
     }
   }
 }

@@ -2,12 +2,10 @@ package io.factorytwin.dsx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.factorytwin.twin.v1.PointValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,51 +31,35 @@ class RevisionSwitchTest {
                   DsxBridgeTest.BROKER, run, root, twin, control.address(), persistence),
               counters)) {
         bridge.start();
-        await("metadata matched", 30_000, () -> counters.metadataMatched.get() >= 8, counters);
+        Await.until(
+            "metadata matched", 30_000, () -> counters.metadataMatched.get() >= 8, counters);
 
         String oldRack = TwinFixture.RACK_2 + ".rack-power";
         bms.value("Rack", "RackPower", "site1/row1/R01-02/Power", 98.5, 1);
-        await("the value on rack 2", 20_000, () -> value(twin, oldRack) == 98.5, counters);
+        Await.until("the value on rack 2", 20_000, () -> twin.value(oldRack) == 98.5, counters);
 
         twin.switchToRevisionB();
-        await("the switch noticed", 20_000, () -> counters.revisionSwitches.get() == 1, counters);
+        Await.until(
+            "the switch noticed", 20_000, () -> counters.revisionSwitches.get() == 1, counters);
 
         String newRack = TwinFixture.RACK_3 + ".rack-power";
         Thread.sleep(5);
         bms.value("Rack", "RackPower", "site1/row1/R01-02/Power", 77.25, 1);
-        await("the value on rack 3", 20_000, () -> value(twin, newRack) == 77.25, counters);
+        Await.until("the value on rack 3", 20_000, () -> twin.value(newRack) == 77.25, counters);
         assertThat(counters.twinRejected.get()).isZero();
         // Points present in both revisions keep working, the CDU's request topic among them.
         assertThat(bridge.requestTopic(TwinFixture.CDU_SETPOINT)).isPresent();
         bms.value("Rack", "RackPower", "site1/row1/R01-01/Power", 60.5, 1);
-        await(
+        Await.until(
             "the value on rack 1",
             20_000,
-            () -> value(twin, TwinFixture.RACK_1 + ".rack-power") == 60.5,
+            () -> twin.value(TwinFixture.RACK_1 + ".rack-power") == 60.5,
             counters);
       } finally {
         bms.clearRetained(retained);
         TestBms.dropSession(DsxBridgeTest.BROKER, "ft-bridge-" + run);
       }
       TestBms.dropSession(DsxBridgeTest.BROKER, bms.clientId);
-    }
-  }
-
-  private static double value(TwinFixture twin, String pointId) {
-    PointValue value = twin.latest(pointId).get(0);
-    return value.hasValue() ? value.getValue() : Double.NaN;
-  }
-
-  private static void await(
-      String what, long timeoutMs, BooleanSupplier condition, BridgeCounters counters)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError(
-            "timed out waiting for " + what + "; counters " + counters.snapshot());
-      }
-      Thread.sleep(50);
     }
   }
 }

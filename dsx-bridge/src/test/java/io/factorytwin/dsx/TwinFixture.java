@@ -128,6 +128,12 @@ final class TwinFixture implements AutoCloseable {
     }
   }
 
+  /** Returns the latest value of a twin point by point id, or NaN while it has none. */
+  double value(String pointId) {
+    PointValue value = latest(pointId).get(0);
+    return value.hasValue() ? value.getValue() : Double.NaN;
+  }
+
   /** Returns the nodes reached from a node downstream along MEASURES edges, as node names. */
   List<String> measuredBy(String nodeId) {
     ManagedChannel channel = GrpcClients.channel(process.port());
