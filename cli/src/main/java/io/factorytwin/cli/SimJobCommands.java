@@ -7,7 +7,6 @@ import io.factorytwin.simulation.v1.ComparisonResult;
 import io.factorytwin.simulation.v1.DataSet;
 import io.factorytwin.simulation.v1.DataSetKind;
 import io.factorytwin.simulation.v1.DesignEvaluationResult;
-import io.factorytwin.simulation.v1.GetJobRequest;
 import io.factorytwin.simulation.v1.GetJobResultRequest;
 import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.JobResult;
@@ -301,8 +300,8 @@ final class SimJobCommands {
       name = "cancel",
       mixinStandardHelpOptions = true,
       description =
-          "Cancel a job: a QUEUED job at once, a RUNNING one within about a second. Uses the etag"
-              + " GetJob returns unless --etag is given.")
+          "Cancel a job: a QUEUED job at once, a RUNNING one within about a second. With --etag"
+              + " the cancel happens only if the job has not changed since that read.")
   static final class Cancel implements Callable<Integer> {
 
     @Mixin Connection connection;
@@ -315,8 +314,8 @@ final class SimJobCommands {
     @Option(
         names = "--etag",
         description =
-            "Etag of the job as last read; without it the current etag is read first, so a"
-                + " change in between is not detected.")
+            "Etag of the job as last read; the cancel is refused (ABORTED) if the job has"
+                + " changed since. Without it the job is cancelled whatever its etag.")
     String etag;
 
     @Override
@@ -325,14 +324,14 @@ final class SimJobCommands {
       Job cancelled =
           SimCommand.withSimulation(
               connection,
-              stub -> {
-                String current =
-                    etag != null
-                        ? etag
-                        : stub.getJob(GetJobRequest.newBuilder().setName(name).build()).getEtag();
-                return stub.cancelJob(
-                    CancelJobRequest.newBuilder().setName(name).setEtag(current).build());
-              });
+              // Without --etag the request carries none: a RUNNING job changes its etag with every
+              // progress report, so an etag read just before would often be stale by the cancel.
+              stub ->
+                  stub.cancelJob(
+                      CancelJobRequest.newBuilder()
+                          .setName(name)
+                          .setEtag(etag == null ? "" : etag)
+                          .build()));
       SimCommand.printJob(connection, spec.commandLine().getOut(), cancelled);
       return 0;
     }
