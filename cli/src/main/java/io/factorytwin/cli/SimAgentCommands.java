@@ -293,6 +293,14 @@ final class SimAgentCommands {
                 + " seeds; repeat or separate with commas.")
     List<String> seeds;
 
+    @Option(
+        names = "--hourly-oracle",
+        description =
+            "Also search the baseline's two setpoints anew on each held-out episode, knowing it"
+                + " in advance: the ceiling of the saving. Costs about as much as the baseline"
+                + " search.")
+    boolean hourlyOracle;
+
     @Override
     public Integer call() {
       TransientScenario.Builder setting = scenario.scenario(spec);
@@ -302,7 +310,8 @@ final class SimAgentCommands {
       AgentEvaluationSpec.Builder evaluation =
           AgentEvaluationSpec.newBuilder()
               .setPolicyVersion(policyVersion)
-              .addAllSeeds(seeds(spec, "--seed", seeds));
+              .addAllSeeds(seeds(spec, "--seed", seeds))
+              .setHourlyOracle(hourlyOracle);
       if (!setting.build().equals(TransientScenario.getDefaultInstance())) {
         evaluation.setScenario(setting);
       }

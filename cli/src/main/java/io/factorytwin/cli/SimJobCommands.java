@@ -1,5 +1,6 @@
 package io.factorytwin.cli;
 
+import io.factorytwin.simulation.v1.AgentEvaluationResult;
 import io.factorytwin.simulation.v1.AnnualKpis;
 import io.factorytwin.simulation.v1.BestAlternative;
 import io.factorytwin.simulation.v1.CancelJobRequest;
@@ -8,6 +9,7 @@ import io.factorytwin.simulation.v1.DataSet;
 import io.factorytwin.simulation.v1.DataSetKind;
 import io.factorytwin.simulation.v1.DesignEvaluationResult;
 import io.factorytwin.simulation.v1.GetJobResultRequest;
+import io.factorytwin.simulation.v1.HourlyOracle;
 import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.JobResult;
 import io.factorytwin.simulation.v1.ListDataSetsRequest;
@@ -193,15 +195,7 @@ final class SimJobCommands {
                   + Long.toUnsignedString(result.getTransient().getSeed()));
           printTransient(out, result.getTransient().getKpis());
         }
-        case AGENT_EVALUATION -> {
-          out.println("policy version " + result.getAgentEvaluation().getPolicyVersion());
-          Output.table(
-              out,
-              List.of("KPI", "AGENT", "BASELINE"),
-              transientRows(
-                  result.getAgentEvaluation().getAgent(),
-                  result.getAgentEvaluation().getBaseline()));
-        }
+        case AGENT_EVALUATION -> printEvaluation(out, result.getAgentEvaluation());
         case PLANT_EMULATION -> printTransient(out, result.getPlantEmulation().getKpis());
         case AGENT_TRAINING -> {
           out.println("policy version " + result.getAgentTraining().getPolicyVersion());
@@ -220,6 +214,35 @@ final class SimJobCommands {
       out.flush();
       return 0;
     }
+  }
+
+  /**
+   * Prints the agent and the baseline side by side, the hourly oracle beside them when the job
+   * computed it, then the savings against the baseline.
+   */
+  static void printEvaluation(PrintWriter out, AgentEvaluationResult evaluation) {
+    out.println("policy version " + evaluation.getPolicyVersion());
+    if (!evaluation.hasHourlyOracle()) {
+      Output.table(
+          out,
+          List.of("KPI", "AGENT", "BASELINE"),
+          transientRows(evaluation.getAgent(), evaluation.getBaseline()));
+      out.printf(
+          Locale.ROOT,
+          "cooling energy saving: agent %.1f %%%n",
+          100 * evaluation.getCoolingEnergySavingFraction());
+      return;
+    }
+    HourlyOracle oracle = evaluation.getHourlyOracle();
+    Output.table(
+        out,
+        List.of("KPI", "AGENT", "BASELINE", "HOURLY ORACLE"),
+        transientRows(evaluation.getAgent(), evaluation.getBaseline(), oracle.getKpis()));
+    out.printf(
+        Locale.ROOT,
+        "cooling energy saving: agent %.1f %%, hourly oracle %.1f %% (the ceiling)%n",
+        100 * evaluation.getCoolingEnergySavingFraction(),
+        100 * oracle.getCoolingEnergySavingFraction());
   }
 
   static void printAnnual(PrintWriter out, AnnualKpis kpis) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.factorytwin.simulation.v1.AgentEvaluationResult;
 import io.factorytwin.simulation.v1.CoolingEnergy;
+import io.factorytwin.simulation.v1.HourlyOracle;
 import io.factorytwin.simulation.v1.Series;
 import io.factorytwin.simulation.v1.TransientKpis;
 import jakarta.json.Json;
@@ -92,6 +93,17 @@ class ReportWriterTest {
 
     assertThat(ReportCommand.bandNote(high)).contains("above", "heat-rejection fans");
     assertThat(ReportCommand.bandNote(low)).contains("below", "heat-rejection fans");
+  }
+
+  @Test
+  void bandNote_statesTheOracleCeiling() {
+    AgentEvaluationResult low =
+        evaluation(0.05, 1, 2, 0).toBuilder()
+            .setHourlyOracle(HourlyOracle.newBuilder().setCoolingEnergySavingFraction(0.064))
+            .build();
+
+    assertThat(ReportCommand.bandNote(low)).contains("hourly oracle").contains("saves 6.4 %");
+    assertThat(ReportCommand.bandNote(evaluation(0.05, 1, 2, 0))).doesNotContain("oracle");
   }
 
   @Test

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
+import io.factorytwin.simulation.v1.AgentEvaluationResult;
 import io.factorytwin.simulation.v1.AgentTrainingResult;
+import io.factorytwin.simulation.v1.CoolingEnergy;
 import io.factorytwin.simulation.v1.GetJobResultRequest;
 import io.factorytwin.simulation.v1.GetPolicyVersionRequest;
+import io.factorytwin.simulation.v1.HourlyOracle;
 import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.JobResult;
 import io.factorytwin.simulation.v1.ListPoliciesRequest;
@@ -19,6 +22,7 @@ import io.factorytwin.simulation.v1.PolicyVersion;
 import io.factorytwin.simulation.v1.SimulationServiceGrpc;
 import io.factorytwin.simulation.v1.SubmitJobRequest;
 import io.factorytwin.simulation.v1.TrainingMetrics;
+import io.factorytwin.simulation.v1.TransientKpis;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -167,6 +171,27 @@ class SimAgentCommandsTest {
     assertThat(evaluation.getPolicyVersion()).isEqualTo(VERSION);
     assertThat(evaluation.getSeedsList()).containsExactly(101L, 102L);
     assertThat(evaluation.hasScenario()).isFalse();
+    assertThat(evaluation.getHourlyOracle()).isFalse();
+  }
+
+  @Test
+  void evaluate_hourlyOracle_setsFlag() {
+    int code = run("evaluate", VERSION, "--seed=101", "--hourly-oracle");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(request(SubmitJobRequest.class).getJob().getAgentEvaluation().getHourlyOracle())
+        .isTrue();
+  }
+
+  @Test
+  void result_evaluationWithOracle_printsThreeColumns() {
+    int code = run("result", "eval-1");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .containsPattern("KPI\\s+AGENT\\s+BASELINE\\s+HOURLY ORACLE")
+        .containsPattern("cooling kWh\\s+110.0\\s+100.0\\s+94.0")
+        .contains("cooling energy saving: agent -10.0 %, hourly oracle 6.0 % (the ceiling)");
   }
 
   @Test
@@ -265,6 +290,29 @@ class SimAgentCommandsTest {
         .containsPattern("1234.5\\s+1200\\s+0\\s+0\\s+64\\s+256");
   }
 
+  private static TransientKpis cooling(double kwh) {
+    return TransientKpis.newBuilder()
+        .setCoolingEnergy(CoolingEnergy.newBuilder().setTotalKwh(kwh))
+        .build();
+  }
+
+  private static JobResult evaluationResult(String job) {
+    return JobResult.newBuilder()
+        .setJob(job)
+        .setKind(Job.Kind.KIND_AGENT_EVALUATION)
+        .setAgentEvaluation(
+            AgentEvaluationResult.newBuilder()
+                .setPolicyVersion(VERSION)
+                .setAgent(cooling(110))
+                .setBaseline(cooling(100))
+                .setCoolingEnergySavingFraction(-0.10)
+                .setHourlyOracle(
+                    HourlyOracle.newBuilder()
+                        .setKpis(cooling(94))
+                        .setCoolingEnergySavingFraction(0.06)))
+        .build();
+  }
+
   private final class StandIn extends SimulationServiceGrpc.SimulationServiceImplBase {
 
     private <T> void reply(Object request, StreamObserver<T> response, T message) {
@@ -324,6 +372,10 @@ class SimAgentCommandsTest {
 
     @Override
     public void getJobResult(GetJobResultRequest request, StreamObserver<JobResult> response) {
+      if (request.getJob().equals("jobs/eval-1")) {
+        reply(request, response, evaluationResult(request.getJob()));
+        return;
+      }
       reply(
           request,
           response,

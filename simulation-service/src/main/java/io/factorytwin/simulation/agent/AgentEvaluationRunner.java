@@ -123,8 +123,13 @@ public class AgentEvaluationRunner implements JobRunner {
     long[] trainingSeeds = AgentTrainingRunner.episodeSeeds(training);
     long[] seeds = spec.getSeedsList().stream().mapToLong(Long::longValue).toArray();
     int budget = training.getSearchBudget();
-    // Baseline search: up to budget candidates on the training seeds; then 2 runs per seed.
+    // Baseline search: up to budget candidates on the training seeds; then 2 runs per seed. The
+    // hourly oracle adds a search of up to budget candidates and one more run per seed.
     long planned = (long) budget * trainingSeeds.length + 2L * seeds.length;
+    if (spec.getHourlyOracle()) {
+      planned += (long) (budget + 1) * seeds.length;
+    }
+    long plannedEpisodes = planned;
     ProgressGate gate = new ProgressGate(context);
     long[] done = {0};
     context.progress(
@@ -140,12 +145,7 @@ public class AgentEvaluationRunner implements JobRunner {
             budget,
             policy,
             threads.executor(),
-            () -> {
-              done[0]++;
-              gate.report(
-                  (double) done[0] / planned,
-                  String.format("%d episodes run, at most %d planned", done[0], planned));
-            });
+            () -> progress(gate, ++done[0], plannedEpisodes));
     for (TransientRun run : concat(outcome.agentRuns(), outcome.baselineRuns())) {
       if (!(run.energyBalanceError()
           <= io.factorytwin.simulation.transients.TransientEngine.BALANCE_TOLERANCE)) {
@@ -158,6 +158,38 @@ public class AgentEvaluationRunner implements JobRunner {
     AgentEvaluationResult evaluation =
         AgentEvaluation.result(spec.getPolicyVersion(), seeds, outcome);
     List<String> warnings = new ArrayList<>(heldOut.warnings());
+    if (spec.getHourlyOracle()) {
+      AgentEvaluation.Oracle oracle =
+          AgentEvaluation.hourlyOracle(
+              heldOut.episodes(),
+              seeds,
+              budget,
+              threads.executor(),
+              () -> progress(gate, ++done[0], plannedEpisodes));
+      for (TransientRun run : oracle.runs()) {
+        if (!(run.energyBalanceError()
+            <= io.factorytwin.simulation.transients.TransientEngine.BALANCE_TOLERANCE)) {
+          return JobOutcome.failed(
+              "ENERGY_BALANCE_FAILED",
+              String.format(
+                  "an oracle episode's energy balance error is %.3e", run.energyBalanceError()),
+              heldOut.model());
+        }
+      }
+      evaluation =
+          evaluation.toBuilder()
+              .setHourlyOracle(
+                  AgentEvaluation.hourlyOracleResult(seeds, oracle, outcome.baselineRuns()))
+              .build();
+      long unsafe = oracle.pairs().stream().filter(p -> !p.safeFound()).count();
+      if (unsafe > 0) {
+        warnings.add(
+            String.format(
+                "the hourly oracle found no safe pair on %d of %d held-out episodes; those run"
+                    + " at %.1f °C and count in its KPIs",
+                unsafe, seeds.length, AgentEvaluation.BASELINE_LOW_C));
+      }
+    }
     if (!outcome.baseline().safeFound()) {
       warnings.add(
           String.format(
@@ -178,6 +210,12 @@ public class AgentEvaluationRunner implements JobRunner {
     JobResult result =
         JobResult.newBuilder().setAgentEvaluation(evaluation).addAllWarnings(warnings).build();
     return JobOutcome.succeeded(result, series);
+  }
+
+  private static void progress(ProgressGate gate, long done, long planned) {
+    gate.report(
+        (double) done / planned,
+        String.format("%d episodes run, at most %d planned", done, planned));
   }
 
   /** Reads the spec of the version's training job, which the evaluation's defaults come from. */

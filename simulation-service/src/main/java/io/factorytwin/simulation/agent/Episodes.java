@@ -91,6 +91,21 @@ public record Episodes(
     return Math.min(hours, lastStartHours) * SECONDS_PER_HOUR;
   }
 
+  /**
+   * Returns the setting of the one episode that starts {@code startOffsetSeconds} after the
+   * scenario's start (a whole hour inside the window), with a window of its own length.
+   */
+  public Episodes single(double startOffsetSeconds) {
+    int firstHour = firstHour(startOffsetSeconds);
+    return new Episodes(
+        hall,
+        trace,
+        loadStartSeconds + startOffsetSeconds,
+        weather.slice(firstHour, (int) Math.ceil(durationSeconds / SECONDS_PER_HOUR) + 1),
+        durationSeconds,
+        options);
+  }
+
   /** Runs one episode, started at the scenario's start, on the calling thread. */
   public TransientRun run(CoolingPolicy policy, long seed) {
     return run(policy, seed, 0.0);
@@ -98,16 +113,7 @@ public record Episodes(
 
   /** Runs one episode on the calling thread, {@code startOffsetSeconds} after the start. */
   public TransientRun run(CoolingPolicy policy, long seed, double startOffsetSeconds) {
-    int firstHour = (int) Math.round(startOffsetSeconds / SECONDS_PER_HOUR);
-    if (firstHour * SECONDS_PER_HOUR != startOffsetSeconds
-        || startOffsetSeconds + durationSeconds > windowSeconds) {
-      throw new IllegalArgumentException(
-          "episode start offset "
-              + startOffsetSeconds
-              + " s is not a whole hour inside the window of "
-              + windowSeconds
-              + " s");
-    }
+    int firstHour = firstHour(startOffsetSeconds);
     TransientLoadGenerator load =
         new TransientLoadGenerator(
             trace, hall.rackCount(), 1, seed, TransientLoadGenerator.Shape.defaults());
@@ -124,6 +130,21 @@ public record Episodes(
             durationSeconds,
             options)
         .run(null);
+  }
+
+  /** Returns the hour of the weather at which an episode starts; rejects a bad start offset. */
+  private int firstHour(double startOffsetSeconds) {
+    int firstHour = (int) Math.round(startOffsetSeconds / SECONDS_PER_HOUR);
+    if (firstHour * SECONDS_PER_HOUR != startOffsetSeconds
+        || startOffsetSeconds + durationSeconds > windowSeconds) {
+      throw new IllegalArgumentException(
+          "episode start offset "
+              + startOffsetSeconds
+              + " s is not a whole hour inside the window of "
+              + windowSeconds
+              + " s");
+    }
+    return firstHour;
   }
 
   /**

@@ -19,12 +19,14 @@ import io.factorytwin.simulation.v1.GetJobRequest;
 import io.factorytwin.simulation.v1.GetJobResultRequest;
 import io.factorytwin.simulation.v1.GetPolicyRequest;
 import io.factorytwin.simulation.v1.GetPolicyVersionRequest;
+import io.factorytwin.simulation.v1.HourlyOracle;
 import io.factorytwin.simulation.v1.Job;
 import io.factorytwin.simulation.v1.JobResult;
 import io.factorytwin.simulation.v1.ListPoliciesRequest;
 import io.factorytwin.simulation.v1.ListPolicyVersionsRequest;
 import io.factorytwin.simulation.v1.ListPolicyVersionsResponse;
 import io.factorytwin.simulation.v1.ModelSource;
+import io.factorytwin.simulation.v1.OracleEpisode;
 import io.factorytwin.simulation.v1.Policy;
 import io.factorytwin.simulation.v1.PolicyParameters;
 import io.factorytwin.simulation.v1.PolicyVersion;
@@ -350,7 +352,8 @@ class AgentJobsTest {
                             AgentEvaluationSpec.newBuilder()
                                 .setPolicyVersion(version)
                                 .addSeeds(101)
-                                .addSeeds(102))
+                                .addSeeds(102)
+                                .setHourlyOracle(true))
                         .build()))
             .getAgentEvaluation();
 
@@ -376,6 +379,28 @@ class AgentJobsTest {
             (result.getAgent().getTokensPerWatt() - result.getBaseline().getTokensPerWatt())
                 / result.getBaseline().getTokensPerWatt(),
             within(1e-12));
+
+    // The hourly oracle searches each held-out episode alone. Where the baseline's pair is safe
+    // (both episodes here), the oracle's pair is at least as warm at the same rise target, so it
+    // costs no more. The margin covers the coarse bisection of a budget of 6.
+    HourlyOracle oracle = result.getHourlyOracle();
+    assertThat(oracle.getEpisodesList()).extracting(e -> e.getSeed()).containsExactly(101L, 102L);
+    double oracleKwh = 0;
+    for (int i = 0; i < 2; i++) {
+      OracleEpisode episode = oracle.getEpisodes(i);
+      assertThat(episode.getSafeFound()).isTrue();
+      assertThat(episode.getKpis().getGpuOverLimitMinutes()).isZero();
+      assertThat(episode.getTcsSupplyTemperatureSetpointC())
+          .isGreaterThanOrEqualTo(result.getBaselineTcsSupplyTemperatureSetpointC() - 1e-9);
+      assertThat(episode.getKpis().getCoolingEnergy().getTotalKwh())
+          .isLessThanOrEqualTo(
+              result.getEpisodes(i).getBaseline().getCoolingEnergy().getTotalKwh() * 1.002);
+      oracleKwh += episode.getKpis().getCoolingEnergy().getTotalKwh();
+    }
+    assertThat(oracle.getKpis().getCoolingEnergy().getTotalKwh())
+        .isCloseTo(oracleKwh, within(1e-9));
+    assertThat(oracle.getCoolingEnergySavingFraction())
+        .isCloseTo((baseline.getTotalKwh() - oracleKwh) / baseline.getTotalKwh(), within(1e-12));
   }
 
   @Test
@@ -398,6 +423,7 @@ class AgentJobsTest {
       }
     }
     AgentEvaluationResult evaluation = result.getAgentEvaluation();
+    assertThat(evaluation.hasHourlyOracle()).as("oracle without asking").isFalse();
     assertThat(evaluation.getAgent().getEnergyBalanceErrorFraction()).isLessThan(1e-3);
     assertThat(evaluation.getEpisodes(0).getAgent().getCoolingEnergy().getTotalKwh())
         .isCloseTo(evaluation.getAgent().getCoolingEnergy().getTotalKwh(), within(1e-9));
