@@ -151,12 +151,41 @@ public class PlantEmulationRunner implements JobRunner {
     Hall hall = hall(model);
 
     List<String> warnings = new ArrayList<>();
-    Instant start =
+    Instant requestedStart =
         spec.hasStartTime()
             ? Instant.ofEpochSecond(
                     spec.getStartTime().getSeconds(), spec.getStartTime().getNanos())
                 .truncatedTo(ChronoUnit.MILLIS)
             : Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    double resumed =
+        resumeOffsetSeconds(context.job().getAttemptCount(), current, requestedStart, interval);
+    Instant start = requestedStart.plusMillis(Math.round(resumed * 1000));
+    if (resumed > 0) {
+      Log.infof(
+          "%s runs again (attempt %d) and resumes at %s, after the twin's clock",
+          context.job().getName(), context.job().getAttemptCount(), start);
+      warnings.add(
+          String.format(
+              "attempt %d resumed at %s, %.0f s after start_time, where the twin's clock stood;"
+                  + " the plant restarted from the steady state of the twin's setpoints, and the"
+                  + " KPIs cover only this attempt",
+              context.job().getAttemptCount(), start, resumed));
+      if (!open) {
+        double remaining =
+            Math.floor((duration - resumed) / steps.loopSeconds()) * steps.loopSeconds();
+        if (remaining < interval) {
+          warnings.add("the twin already had every sample up to the end of the duration");
+          return JobOutcome.succeeded(
+              JobResult.newBuilder()
+                  .setPlantEmulation(
+                      PlantEmulationResult.newBuilder().setTwin(twin).setTwinRevision(revision))
+                  .addAllWarnings(warnings)
+                  .build(),
+              List.of());
+        }
+        duration = remaining;
+      }
+    }
     TransientEngine.Weather weather = weather(spec, model, start, duration, warnings);
     WorkloadTrace trace = inputs.workload(PATH + ".workload_data_set", spec.getWorkloadDataSet());
     ZonedDateTime utc = ZonedDateTime.ofInstant(start, ZoneOffset.UTC);
@@ -315,6 +344,26 @@ public class PlantEmulationRunner implements JobRunner {
     return loop.cancelled() || run == null
         ? JobOutcome.cancelled(jobResult, series)
         : JobOutcome.succeeded(jobResult, series);
+  }
+
+  /**
+   * Returns how far past {@code start} a job resumes, in s: 0 on its first attempt or when the
+   * twin's clock is not past {@code start}. Otherwise the first point of the telemetry grid from
+   * {@code start} after the twin's clock. A job that runs again after its worker died would
+   * otherwise resend samples the twin already has, which the twin rejects as out of order.
+   */
+  static double resumeOffsetSeconds(int attempt, Twin twin, Instant start, double intervalSeconds) {
+    if (attempt <= 1 || !twin.hasFacilityTime()) {
+      return 0.0;
+    }
+    Instant clock =
+        Instant.ofEpochSecond(
+            twin.getFacilityTime().getSeconds(), twin.getFacilityTime().getNanos());
+    if (clock.isBefore(start)) {
+      return 0.0;
+    }
+    double behind = java.time.Duration.between(start, clock).toNanos() / 1e9;
+    return (Math.floor(behind / intervalSeconds + 1e-9) + 1) * intervalSeconds;
   }
 
   /**

@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import io.agroal.api.AgroalDataSource;
 import io.factorytwin.common.v1.TimeRange;
+import io.factorytwin.simulation.jobs.JobFixtures;
 import io.factorytwin.simulation.jobs.JobRecord;
 import io.factorytwin.simulation.jobs.JobState;
 import io.factorytwin.simulation.jobs.JobStore;
@@ -98,6 +100,8 @@ class PlantEmulationGrpcTest {
   private final String twinDatabase = config("test.emulation.twin-database", String.class);
 
   @Inject JobStore store;
+
+  @Inject AgroalDataSource dataSource;
 
   private ManagedChannel channel;
   private ManagedChannel twinChannel;
@@ -261,6 +265,53 @@ class PlantEmulationGrpcTest {
 
   @Test
   @Order(5)
+  void deadWorkersEmulation_resumesAfterTheTwinClock() throws Exception {
+    // A first job delivers 60 s of facility time. A second job with the same start and 120 s was
+    // claimed by a worker that died: its row is RUNNING under an owner that no longer renews, and
+    // its lease ends 1 s from now. The retry must resume at start + 70 s, not resend from start.
+    Instant start = nextStart();
+    Job first =
+        submit(spec(20, 10_000).setStartTime(timestamp(start)).setDuration(seconds(60)).build());
+    assertThat(await(first.getName(), PlantEmulationGrpcTest::terminal, 60_000).getState())
+        .isEqualTo(Job.State.STATE_SUCCEEDED);
+    Job orphan =
+        Job.newBuilder()
+            .setPlantEmulation(
+                spec(20, 10_000).setStartTime(timestamp(start)).setDuration(seconds(120)))
+            .build();
+    Instant now = Instant.now();
+    JobFixtures.execute(
+        dataSource,
+        "INSERT INTO job (id, display_name, kind, state, spec, creator, request_hash, version,"
+            + " attempt_count, lease_owner, lease_expiry, cancel_requested, create_time,"
+            + " update_time, start_time) VALUES ('orphan-emulation', '', 'KIND_PLANT_EMULATION',"
+            + " 'RUNNING', ?, 'planner', 'none', 2, 1, 'dead-worker', ?, FALSE, ?, ?, ?)",
+        orphan.toByteArray(),
+        java.sql.Timestamp.from(now.plusSeconds(1)),
+        java.sql.Timestamp.from(now),
+        java.sql.Timestamp.from(now),
+        java.sql.Timestamp.from(now));
+
+    Job ended = await("jobs/orphan-emulation", PlantEmulationGrpcTest::terminal, 60_000);
+
+    assertThat(ended.getState())
+        .as(ended.getFailure().toString())
+        .isEqualTo(Job.State.STATE_SUCCEEDED);
+    assertThat(ended.getAttemptCount()).isEqualTo(2);
+    JobResult result =
+        operator
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getJobResult(GetJobResultRequest.newBuilder().setJob(ended.getName()).build());
+    // Batches at start + 70, 80, ..., 120 s: six, all new to the twin.
+    assertThat(result.getPlantEmulation().getTelemetrySamplesRejected()).isZero();
+    assertThat(result.getPlantEmulation().getTelemetrySamplesAccepted()).isEqualTo(6 * POINTS);
+    assertThat(result.getWarningsList()).anyMatch(w -> w.contains("attempt 2 resumed at"));
+    GetLatestValuesResponse latest = latest(point(rack(1, 1) + ".rack-power"));
+    assertThat(millis(latest.getFacilityTime())).isEqualTo(start.plusSeconds(120).toEpochMilli());
+  }
+
+  @Test
+  @Order(6)
   void twinOutage_pausesClock_andResumes() throws Exception {
     Instant start = nextStart();
     Job job = submit(spec(20, 10_000).setStartTime(timestamp(start)).build());
@@ -318,7 +369,7 @@ class PlantEmulationGrpcTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void twinDownAtStart_jobWaits_thenRuns() throws Exception {
     // The previous test stopped its twin-service, so the twin is down here. SubmitJob would read
     // the twin and fail, so the job goes into the queue directly, as if the twin fell over
@@ -570,6 +621,10 @@ class PlantEmulationGrpcTest {
 
   private static Timestamp timestamp(Instant at) {
     return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+  }
+
+  private static Duration seconds(long value) {
+    return Duration.newBuilder().setSeconds(value).build();
   }
 
   private static long millis(Timestamp at) {

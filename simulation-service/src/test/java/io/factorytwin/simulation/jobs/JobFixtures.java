@@ -13,7 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Jobs and database reads that the job tests share. */
-final class JobFixtures {
+public final class JobFixtures {
 
   private JobFixtures() {}
 
@@ -45,7 +45,8 @@ final class JobFixtures {
     }
   }
 
-  static void execute(AgroalDataSource dataSource, String sql, Object... parameters) {
+  /** Runs one statement with its parameters; fails the test when it fails. */
+  public static void execute(AgroalDataSource dataSource, String sql, Object... parameters) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
