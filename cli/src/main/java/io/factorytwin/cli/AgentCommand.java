@@ -120,6 +120,15 @@ final class AgentCommand {
     String poll;
 
     @Option(
+        names = "--revision-check",
+        defaultValue = "10s",
+        description =
+            "Wall-clock time between two reads of the twin's active revision (default"
+                + " ${DEFAULT-VALUE}). When another revision is active, the agent reads its CDUs"
+                + " and racks again and controls those.")
+    String revisionCheck;
+
+    @Option(
         names = "--log",
         description = "Append one JSON line per proposal, error and notice to this file.")
     Path logFile;
@@ -132,6 +141,7 @@ final class AgentCommand {
       String twinName = TwinCommand.twinName(twin);
       Duration every = duration("--interval", interval);
       Duration pollEvery = duration("--poll", poll);
+      Duration revisionEvery = duration("--revision-check", revisionCheck);
       Timestamp untilTime = null;
       Duration runFor = null;
       if (end != null && end.until != null) {
@@ -199,6 +209,7 @@ final class AgentCommand {
                 untilTime,
                 runFor,
                 pollEvery,
+                revisionEvery,
                 log);
         running.set(runner);
         try {

@@ -71,16 +71,24 @@ final class AgentRunner {
 
   private final Connection connection;
   private final String agent;
-  private final AgentTopology topology;
+
+  /** The CDUs and racks under control; replaced when the twin's active revision changes. */
+  private AgentTopology topology;
+
   private final PredictiveLiquidCooling policy;
   private final String policySource;
   private final Duration interval;
   private final Timestamp until;
   private final Duration runFor;
   private final Duration poll;
+  private final Duration revisionCheck;
   private final AgentLog log;
   private final CallCredentials credentials;
-  private final Map<Integer, Timestamp> lastDecisionOfCdu = new HashMap<>();
+
+  /**
+   * Facility time of each CDU's last decision, by CDU id, so that it survives a revision switch.
+   */
+  private final Map<String, Timestamp> lastDecisionOfCdu = new HashMap<>();
 
   private ManagedChannel twinChannel;
   private ManagedChannel controlChannel;
@@ -103,6 +111,7 @@ final class AgentRunner {
       Timestamp until,
       Duration runFor,
       Duration poll,
+      Duration revisionCheck,
       AgentLog log) {
     this.connection = connection;
     this.agent = agent;
@@ -113,6 +122,7 @@ final class AgentRunner {
     this.until = until;
     this.runFor = runFor;
     this.poll = poll;
+    this.revisionCheck = revisionCheck;
     this.log = log;
     this.credentials = connection.credentials();
   }
@@ -179,7 +189,16 @@ final class AgentRunner {
     Timestamp end = until;
     Duration backoff = FIRST_BACKOFF;
     int attempt = 0;
+    long nextRevisionCheck = System.nanoTime() + revisionCheck.toNanos();
     while (!stopRequested) {
+      if (System.nanoTime() >= nextRevisionCheck) {
+        followRevision();
+        nextRevisionCheck = System.nanoTime() + revisionCheck.toNanos();
+      }
+      if (topology.cdus().isEmpty()) {
+        sleep(poll);
+        continue;
+      }
       GetLatestValuesResponse values;
       try {
         attempt++;
@@ -218,6 +237,53 @@ final class AgentRunner {
     }
   }
 
+  /**
+   * Reads the twin's active revision and, when another one is active, the CDUs and racks of that
+   * one. The policy's filters start afresh, because CDU indexes change meaning. Decision times are
+   * kept by CDU id: a CDU in both revisions waits out its interval, so it never decides twice at
+   * one facility time, which control-service would reject as a reused request_id. A failure that
+   * may pass is logged and the check comes again after the next interval.
+   */
+  private void followRevision() {
+    AgentTopology next;
+    try {
+      String active = AgentTopology.activeRevision(topology.twin(), this::twin);
+      if (active.equals(topology.revision())) {
+        return;
+      }
+      next = AgentTopology.read(topology.twin(), this::twin);
+    } catch (StatusRuntimeException e) {
+      if (!retryable(e)) {
+        throw e;
+      }
+      log.error(facilityClock, "GetTwin", "", "", 1, true, e);
+      return;
+    }
+    log.notice(
+        facilityClock,
+        "revision",
+        topology.twin()
+            + " switched from "
+            + topology.revision()
+            + " to "
+            + next.revision()
+            + ": "
+            + next.cdus().size()
+            + " CDUs");
+    for (String warning : next.warnings()) {
+      log.notice(facilityClock, "warning", warning);
+    }
+    if (next.cdus().isEmpty()) {
+      log.notice(
+          facilityClock,
+          "warning",
+          next.revision()
+              + " has no CDU that supplies racks with a rated power; nothing to control");
+    }
+    topology = next;
+    policy.reset();
+  }
+
   /** Decides for every CDU whose last decision lies at least one interval back. */
   private void decide(Timestamp now, GetLatestValuesResponse values) {
     List<ProposeSetpointRequest> proposals = new ArrayList<>();
@@ -229,7 +295,7 @@ final class AgentRunner {
     }
     for (int index = 0; index < topology.cdus().size() && !stopRequested; index++) {
       AgentTopology.Cdu cdu = topology.cdus().get(index);
-      Timestamp last = lastDecisionOfCdu.get(index);
+      Timestamp last = lastDecisionOfCdu.get(cdu.id());
       double dtSeconds = interval.toNanos() / 1e9;
       if (last != null) {
         Duration since = Duration.ofNanos(Durations.toNanos(Timestamps.between(last, now)));
@@ -253,7 +319,7 @@ final class AgentRunner {
         log.notice(now, "skipped", cdu.id() + ": no rack-power value yet");
         continue;
       }
-      lastDecisionOfCdu.put(index, now);
+      lastDecisionOfCdu.put(cdu.id(), now);
       double load = powerKw / ratedKw;
       PredictiveLiquidCooling.Decision decision = policy.decide(index, dtSeconds, load);
       String rationale =

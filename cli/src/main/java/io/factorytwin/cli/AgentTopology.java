@@ -3,6 +3,7 @@ package io.factorytwin.cli;
 import io.factorytwin.common.v1.EquipmentClass;
 import io.factorytwin.twin.v1.CoolantLoop;
 import io.factorytwin.twin.v1.Edge;
+import io.factorytwin.twin.v1.GetTwinRequest;
 import io.factorytwin.twin.v1.ListEdgesRequest;
 import io.factorytwin.twin.v1.ListEdgesResponse;
 import io.factorytwin.twin.v1.ListNodesRequest;
@@ -22,10 +23,11 @@ import java.util.function.Supplier;
  * spec.rated_power_kw} of its node. In the reference hall every CDU of a row supplies all racks of
  * the row (N+1), so the CDUs of one row compute the same load.
  *
- * <p>NOTE: agent run reads the topology once at start, so after a new twin revision is activated it
- * keeps controlling the CDUs and racks of the old one until it is restarted.
+ * <p>{@code revision} is the twin's active revision read before the graph, so a revision activated
+ * while the graph is read shows up as a changed revision at the next check, never as a graph
+ * labelled with a revision it does not belong to.
  */
-record AgentTopology(String twin, List<Cdu> cdus, List<String> warnings) {
+record AgentTopology(String twin, String revision, List<Cdu> cdus, List<String> warnings) {
 
   /** Setpoint point suffixes and units, as twin-service's point catalog defines them for a CDU. */
   static final String SUPPLY_SETPOINT = ".liquid-temperature-sp.secondary-supply";
@@ -69,6 +71,7 @@ record AgentTopology(String twin, List<Cdu> cdus, List<String> warnings) {
    * rack with a rated power above 0 is left out and named in {@link #warnings}.
    */
   static AgentTopology read(String twin, Supplier<TwinServiceGrpc.TwinServiceBlockingStub> stubs) {
+    String revision = activeRevision(twin, stubs);
     Map<String, Node> cduNodes = nodes(twin, stubs, EquipmentClass.EQUIPMENT_CLASS_CDU);
     Map<String, Node> rackNodes = nodes(twin, stubs, EquipmentClass.EQUIPMENT_CLASS_RACK_SYSTEM);
     Map<String, List<String>> racksOfCdu = new TreeMap<>();
@@ -117,7 +120,16 @@ record AgentTopology(String twin, List<Cdu> cdus, List<String> warnings) {
         cdus.add(new Cdu(nodeId(cduName), List.copyOf(racks)));
       }
     }
-    return new AgentTopology(twin, List.copyOf(cdus), List.copyOf(warnings));
+    return new AgentTopology(twin, revision, List.copyOf(cdus), List.copyOf(warnings));
+  }
+
+  /** Returns the twin's active revision, `twins/{twin}/revisions/{revision}`. */
+  static String activeRevision(
+      String twin, Supplier<TwinServiceGrpc.TwinServiceBlockingStub> stubs) {
+    return stubs
+        .get()
+        .getTwin(GetTwinRequest.newBuilder().setName(twin).build())
+        .getActiveRevision();
   }
 
   private static Map<String, Node> nodes(
