@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The ceiling of the agent's saving: the fair baseline against an hour-by-hour oracle that picks
-# the baseline's two setpoints (TCS supply temperature, pump rise target) anew for each held-out
-# episode, knowing it in advance. Same hall, scenario and episodes as bench/agent-training.sh.
+# An estimate of the ceiling of the agent's saving: the fair baseline against an hour-by-hour
+# oracle that picks the baseline's two setpoints (TCS supply temperature, pump rise target) anew
+# for each held-out episode, knowing it in advance. Same hall, scenario and episodes as
+# bench/agent-training.sh.
 #   bench/agent-oracle.sh           10 min episodes, one starting in each hour of a day (24
 #                                   training and 24 held-out seeds), budget 300
 #   bench/agent-oracle.sh --quick   10 min episodes over 3 h, 3 + 3 seeds, budget 42; checks that
 #                                   the per-episode search finds a safe pair no worse than the
 #                                   fair baseline wherever that one is safe
-# Set BENCH_WEATHER, BENCH_WORKLOAD, BENCH_START_HOUR, BENCH_WINDOW_HOURS, BENCH_SEEDS and
-# BENCH_BUDGET to run another scenario (see bench/agent-training.sh).
+# Set BENCH_WEATHER, BENCH_WORKLOAD, BENCH_START_HOUR (as in bench/agent-training.sh),
+# BENCH_WINDOW_HOURS, BENCH_SEEDS (training seeds 1..n and held-out seeds 1001..1000+n) and
+# BENCH_BUDGET to run another scenario.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/java-env.sh

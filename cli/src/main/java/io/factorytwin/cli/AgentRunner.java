@@ -15,7 +15,9 @@ import io.factorytwin.control.v1.ProposeSetpointRequest;
 import io.factorytwin.policy.PredictiveLiquidCooling;
 import io.factorytwin.twin.v1.GetLatestValuesRequest;
 import io.factorytwin.twin.v1.GetLatestValuesResponse;
+import io.factorytwin.twin.v1.GetTwinRequest;
 import io.factorytwin.twin.v1.PointValue;
+import io.factorytwin.twin.v1.Twin;
 import io.factorytwin.twin.v1.TwinServiceGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
@@ -195,27 +197,20 @@ final class AgentRunner {
         followRevision();
         nextRevisionCheck = System.nanoTime() + revisionCheck.toNanos();
       }
-      if (topology.cdus().isEmpty()) {
-        sleep(poll);
-        continue;
-      }
+      // With no CDU to control (a revision without one is active) the agent still follows the
+      // facility clock through GetTwin, so that it stops at --until or --duration.
+      boolean idle = topology.cdus().isEmpty();
       GetLatestValuesResponse values;
       try {
         attempt++;
-        values =
-            twin()
-                .getLatestValues(
-                    GetLatestValuesRequest.newBuilder()
-                        .setParent(topology.twin())
-                        .addAllPoints(topology.rackPowerPoints())
-                        .build());
+        values = idle ? twinClock() : latestValues();
         attempt = 0;
         backoff = FIRST_BACKOFF;
       } catch (StatusRuntimeException e) {
         if (!retryable(e)) {
           throw e;
         }
-        log.error(facilityClock, "GetLatestValues", "", "", attempt, true, e);
+        log.error(facilityClock, idle ? "GetTwin" : "GetLatestValues", "", "", attempt, true, e);
         sleep(backoff);
         backoff = longer(backoff);
         continue;
@@ -232,9 +227,30 @@ final class AgentRunner {
       if (end != null && Timestamps.compare(now, end) >= 0) {
         return;
       }
-      decide(now, values);
+      if (!idle) {
+        decide(now, values);
+      }
       sleep(poll);
     }
+  }
+
+  private GetLatestValuesResponse latestValues() {
+    return twin()
+        .getLatestValues(
+            GetLatestValuesRequest.newBuilder()
+                .setParent(topology.twin())
+                .addAllPoints(topology.rackPowerPoints())
+                .build());
+  }
+
+  /** Returns the twin's facility clock as a response without values, for an idle agent. */
+  private GetLatestValuesResponse twinClock() {
+    Twin state = twin().getTwin(GetTwinRequest.newBuilder().setName(topology.twin()).build());
+    GetLatestValuesResponse.Builder clock = GetLatestValuesResponse.newBuilder();
+    if (state.hasFacilityTime()) {
+      clock.setFacilityTime(state.getFacilityTime());
+    }
+    return clock.build();
   }
 
   /**
@@ -242,7 +258,7 @@ final class AgentRunner {
    * one. The policy's filters start afresh, because CDU indexes change meaning. Decision times are
    * kept by CDU id: a CDU in both revisions waits out its interval, so it never decides twice at
    * one facility time, which control-service would reject as a reused request_id. A failure that
-   * may pass is logged and the check comes again after the next interval.
+   * may pass is logged, and the check comes again after --revision-check.
    */
   private void followRevision() {
     AgentTopology next;
@@ -256,7 +272,7 @@ final class AgentRunner {
       if (!retryable(e)) {
         throw e;
       }
-      log.error(facilityClock, "GetTwin", "", "", 1, true, e);
+      log.error(facilityClock, "revision check", "", "", 1, true, e);
       return;
     }
     log.notice(

@@ -23,9 +23,9 @@ import java.util.function.Supplier;
  * spec.rated_power_kw} of its node. In the reference hall every CDU of a row supplies all racks of
  * the row (N+1), so the CDUs of one row compute the same load.
  *
- * <p>{@code revision} is the twin's active revision read before the graph, so a revision activated
- * while the graph is read shows up as a changed revision at the next check, never as a graph
- * labelled with a revision it does not belong to.
+ * <p>{@code revision} is the twin's active revision read before the graph. A revision activated
+ * while the graph is read can leave the new graph under the old label, but then the next check
+ * finds another active revision and reads the graph again.
  */
 record AgentTopology(String twin, String revision, List<Cdu> cdus, List<String> warnings) {
 

@@ -297,7 +297,7 @@ final class SimAgentCommands {
         names = "--hourly-oracle",
         description =
             "Also search the baseline's two setpoints anew on each held-out episode, knowing it"
-                + " in advance: the ceiling of the saving. Costs about as much as the baseline"
+                + " in advance: an estimate of the ceiling of the saving. Costs about as much as the baseline"
                 + " search.")
     boolean hourlyOracle;
 

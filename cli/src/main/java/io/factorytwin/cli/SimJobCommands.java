@@ -240,7 +240,7 @@ final class SimJobCommands {
         transientRows(evaluation.getAgent(), evaluation.getBaseline(), oracle.getKpis()));
     out.printf(
         Locale.ROOT,
-        "cooling energy saving: agent %.1f %%, hourly oracle %.1f %% (the ceiling)%n",
+        "cooling energy saving: agent %.1f %%, hourly oracle %.1f %% (an estimate of the ceiling)%n",
         100 * evaluation.getCoolingEnergySavingFraction(),
         100 * oracle.getCoolingEnergySavingFraction());
   }
@@ -337,7 +337,7 @@ final class SimJobCommands {
     @Option(
         names = "--etag",
         description =
-            "Etag of the job as last read; the cancel is refused (ABORTED) if the job has"
+            "Etag of the job as last read; the cancel is rejected (ABORTED) if the job has"
                 + " changed since. Without it the job is cancelled whatever its etag.")
     String etag;
 

@@ -38,10 +38,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code factoryctl agent run} against stand-ins for twin-service and control-service on loopback:
@@ -53,13 +53,21 @@ class AgentRevisionTest {
 
   private static final String TWIN = "twins/hall";
 
-  /** GetLatestValues calls served while revision 1 is active; revision 2 is active after them. */
-  private static final int CALLS_BEFORE_SWITCH = 10;
+  /** GetLatestValues reads served while revision 1 is active. */
+  private static final int READS_IN_REVISION_1 = 10;
 
-  private final AtomicInteger latestCalls = new AtomicInteger();
-  private final List<String> proposedPoints = new CopyOnWriteArrayList<>();
-  private final List<String> proposedBeforeSwitch = new CopyOnWriteArrayList<>();
-  private volatile boolean switched;
+  /** Reads with revision 2's racks before revision 3, which has no CDU, becomes active. */
+  private static final int READS_IN_REVISION_2 = 10;
+
+  private static final long CLOCK_ORIGIN_S = 1_780_000_000L;
+
+  /** Proposals as {@code point@facility time}, in the order control-service received them. */
+  private final List<String> proposals = new CopyOnWriteArrayList<>();
+
+  private volatile int revision = 1;
+  private int reads;
+  private int readsOfRevision2;
+  private long ticks;
   private Server server;
   private Path work;
 
@@ -82,8 +90,16 @@ class AgentRevisionTest {
     }
   }
 
+  /**
+   * Revision 1 has row-01's CDU. Revision 2 adds row-00's, which sorts first, so row-01's CDU moves
+   * from index 0 to 1. The facility clock does not move from the switch until the agent has read
+   * once with revision 2's racks, so that a decision time kept by index would make row-01's CDU
+   * decide twice at one facility time. Revision 3 has no CDU, and the agent must still stop at the
+   * end of --duration. Each read moves the clock by 60 s otherwise, so the run has 60 of them.
+   */
   @Test
-  void revisionSwitch_controlsTheNewCdus() throws Exception {
+  @Timeout(60)
+  void revisionSwitches_followedWithoutRepeats() throws Exception {
     Path parameters = work.resolve("parameters.json");
     Files.writeString(
         parameters,
@@ -96,8 +112,6 @@ class AgentRevisionTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    // Each GetLatestValues moves the facility clock by 60 s, so a 1 h run makes 60 reads; the
-    // revision switches after the tenth.
     int code =
         FactoryCtl.execute(
             new PrintWriter(out, true),
@@ -117,50 +131,66 @@ class AgentRevisionTest {
             "--token=t");
 
     assertThat(code).as(err.toString()).isZero();
-    String logText = Files.readString(log);
-    assertThat(logText)
-        .contains("\"revision\"")
-        .contains("switched from " + TWIN + "/revisions/1 to " + TWIN + "/revisions/2");
-    assertThat(proposedBeforeSwitch).isNotEmpty().allMatch(point -> point.contains("row-01.cdu"));
-    List<String> after = proposedPoints.subList(proposedBeforeSwitch.size(), proposedPoints.size());
-    assertThat(after)
-        .as("proposals after the switch")
-        .isNotEmpty()
-        .anyMatch(point -> point.endsWith("row-02.cdu.liquid-temperature-sp.secondary-supply"))
-        .anyMatch(point -> point.endsWith("row-02.cdu.pump-speed-sp"));
-    // The first read after the switch may still use revision 1's CDU until the next check, but
-    // the last proposal of the run is for revision 2.
-    assertThat(after.get(after.size() - 1)).contains("row-02.cdu");
+    assertThat(Files.readString(log))
+        .contains("switched from " + TWIN + "/revisions/1 to " + TWIN + "/revisions/2: 2 CDUs")
+        .contains("switched from " + TWIN + "/revisions/2 to " + TWIN + "/revisions/3: 0 CDUs");
+    assertThat(proposals)
+        .as("no point proposed twice at one facility time")
+        .doesNotHaveDuplicates();
+    assertThat(proposals)
+        .anyMatch(p -> p.startsWith(TWIN + "/points/row-00.cdu.liquid-temperature-sp"))
+        .anyMatch(p -> p.startsWith(TWIN + "/points/row-00.cdu.pump-speed-sp"))
+        .anyMatch(p -> p.startsWith(TWIN + "/points/row-01.cdu.pump-speed-sp"));
     assertThat(out.toString()).contains("errors 0");
   }
 
-  private String revision() {
-    return TWIN + "/revisions/" + (switched ? 2 : 1);
+  private static String revisionName(int number) {
+    return TWIN + "/revisions/" + number;
   }
 
-  /** Row 01 in revision 1, row 02 in revision 2: one CDU supplying one 132 kW rack. */
-  private String row() {
-    return switched ? "row-02" : "row-01";
+  /** Returns the rows of the active revision's CDUs; each CDU supplies one 132 kW rack. */
+  private List<String> rows() {
+    return switch (revision) {
+      case 1 -> List.of("row-01");
+      case 2 -> List.of("row-00", "row-01");
+      default -> List.of();
+    };
+  }
+
+  private synchronized Timestamp clock() {
+    return Timestamps.fromSeconds(CLOCK_ORIGIN_S + 60L * ticks);
   }
 
   private final class TwinStandIn extends TwinServiceGrpc.TwinServiceImplBase {
 
     @Override
     public void getTwin(GetTwinRequest request, StreamObserver<Twin> response) {
-      response.onNext(Twin.newBuilder().setName(TWIN).setActiveRevision(revision()).build());
+      Twin.Builder twin = Twin.newBuilder().setName(TWIN).setActiveRevision(revisionName(revision));
+      synchronized (AgentRevisionTest.this) {
+        if (revision == 3) {
+          // The idle agent reads the clock here; move it as a read would.
+          ticks++;
+        }
+        twin.setFacilityTime(clock());
+      }
+      response.onNext(twin.build());
       response.onCompleted();
     }
 
     @Override
     public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
       ListNodesResponse.Builder page = ListNodesResponse.newBuilder();
-      if (request.getFilter().contains(EquipmentClass.EQUIPMENT_CLASS_CDU.name())) {
-        page.addNodes(Node.newBuilder().setName(TWIN + "/nodes/" + row() + ".cdu"));
-      } else if (request.getFilter().contains(EquipmentClass.EQUIPMENT_CLASS_RACK_SYSTEM.name())) {
-        page.addNodes(
-            Node.newBuilder()
-                .setName(TWIN + "/nodes/" + row() + ".rack")
-                .setSpec(EquipmentSpec.newBuilder().setRatedPowerKw(132)));
+      for (String row : rows()) {
+        if (request.getFilter().contains(EquipmentClass.EQUIPMENT_CLASS_CDU.name())) {
+          page.addNodes(Node.newBuilder().setName(TWIN + "/nodes/" + row + ".cdu"));
+        } else if (request
+            .getFilter()
+            .contains(EquipmentClass.EQUIPMENT_CLASS_RACK_SYSTEM.name())) {
+          page.addNodes(
+              Node.newBuilder()
+                  .setName(TWIN + "/nodes/" + row + ".rack")
+                  .setSpec(EquipmentSpec.newBuilder().setRatedPowerKw(132)));
+        }
       }
       response.onNext(page.build());
       response.onCompleted();
@@ -168,27 +198,41 @@ class AgentRevisionTest {
 
     @Override
     public void listEdges(ListEdgesRequest request, StreamObserver<ListEdgesResponse> response) {
-      response.onNext(
-          ListEdgesResponse.newBuilder()
-              .addEdges(
-                  Edge.newBuilder()
-                      .setKind(EdgeKind.EDGE_KIND_SUPPLIES_COOLANT)
-                      .setCoolantLoop(CoolantLoop.COOLANT_LOOP_TCS)
-                      .setSource(TWIN + "/nodes/" + row() + ".cdu")
-                      .setTarget(TWIN + "/nodes/" + row() + ".rack"))
-              .build());
+      ListEdgesResponse.Builder page = ListEdgesResponse.newBuilder();
+      for (String row : rows()) {
+        page.addEdges(
+            Edge.newBuilder()
+                .setKind(EdgeKind.EDGE_KIND_SUPPLIES_COOLANT)
+                .setCoolantLoop(CoolantLoop.COOLANT_LOOP_TCS)
+                .setSource(TWIN + "/nodes/" + row + ".cdu")
+                .setTarget(TWIN + "/nodes/" + row + ".rack"));
+      }
+      response.onNext(page.build());
       response.onCompleted();
     }
 
     @Override
     public void getLatestValues(
         GetLatestValuesRequest request, StreamObserver<GetLatestValuesResponse> response) {
-      int call = latestCalls.incrementAndGet();
-      if (call > CALLS_BEFORE_SWITCH && !switched) {
-        proposedBeforeSwitch.addAll(proposedPoints);
-        switched = true;
+      Timestamp now;
+      synchronized (AgentRevisionTest.this) {
+        reads++;
+        boolean revision2Racks =
+            request.getPointsList().stream().anyMatch(point -> point.contains("row-00"));
+        if (revision2Racks) {
+          readsOfRevision2++;
+        }
+        if (revision == 1 && reads > READS_IN_REVISION_1) {
+          revision = 2;
+        } else if (revision == 2 && readsOfRevision2 > READS_IN_REVISION_2) {
+          revision = 3;
+        }
+        boolean holdClock = revision == 2 && readsOfRevision2 <= 1;
+        if (!holdClock) {
+          ticks++;
+        }
+        now = clock();
       }
-      Timestamp now = Timestamps.fromSeconds(1_780_000_000L + 60L * call);
       GetLatestValuesResponse.Builder values =
           GetLatestValuesResponse.newBuilder().setFacilityTime(now);
       for (String point : request.getPointsList()) {
@@ -217,7 +261,7 @@ class AgentRevisionTest {
         StreamObserver<BatchProposeSetpointsResponse> response) {
       BatchProposeSetpointsResponse.Builder result = BatchProposeSetpointsResponse.newBuilder();
       for (ProposeSetpointRequest proposal : request.getRequestsList()) {
-        proposedPoints.add(proposal.getPoint());
+        proposals.add(proposal.getPoint() + "@" + Timestamps.toString(proposal.getFacilityTime()));
         result.addResponses(
             ProposeSetpointResponse.newBuilder()
                 .setAction(

@@ -102,7 +102,14 @@ class ReportWriterTest {
             .setHourlyOracle(HourlyOracle.newBuilder().setCoolingEnergySavingFraction(0.064))
             .build();
 
+    AgentEvaluationResult aboveOracle =
+        evaluation(0.42, 10, 90, 5).toBuilder()
+            .setHourlyOracle(HourlyOracle.newBuilder().setCoolingEnergySavingFraction(0.064))
+            .build();
+
     assertThat(ReportCommand.bandNote(low)).contains("hourly oracle").contains("saves 6.4 %");
+    assertThat(ReportCommand.bandNote(low)).contains("estimates the most a policy can save");
+    assertThat(ReportCommand.bandNote(aboveOracle)).contains("The agent saves more");
     assertThat(ReportCommand.bandNote(evaluation(0.05, 1, 2, 0))).doesNotContain("oracle");
   }
 

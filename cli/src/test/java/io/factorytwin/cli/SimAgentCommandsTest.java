@@ -191,7 +191,8 @@ class SimAgentCommandsTest {
     assertThat(out.toString())
         .containsPattern("KPI\\s+AGENT\\s+BASELINE\\s+HOURLY ORACLE")
         .containsPattern("cooling kWh\\s+110.0\\s+100.0\\s+94.0")
-        .contains("cooling energy saving: agent -10.0 %, hourly oracle 6.0 % (the ceiling)");
+        .contains(
+            "cooling energy saving: agent -10.0 %, hourly oracle 6.0 % (an estimate of the ceiling)");
   }
 
   @Test

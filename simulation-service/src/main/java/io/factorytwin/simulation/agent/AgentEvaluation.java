@@ -110,9 +110,10 @@ public final class AgentEvaluation {
    * each episode at the pair found for it. The searches run side by side on the executor, each on
    * one thread, because a search on one episode is a sequence of single runs.
    *
-   * @param executor the threads; null runs everything on the calling thread
-   * @param afterEachEpisode called on the calling thread once per episode run; it may throw to
-   *     stop, which ends every search at its next run
+   * @param executor the threads, each running one whole search; null runs everything on the calling
+   *     thread
+   * @param afterEachEpisode called on the calling thread once per episode run, passed on every 200
+   *     ms; it may throw to stop, which ends every search when its current run ends
    */
   public static Oracle hourlyOracle(
       Episodes heldOut,

@@ -164,7 +164,7 @@ public class AgentEvaluationRunner implements JobRunner {
               heldOut.episodes(),
               seeds,
               budget,
-              threads.executor(),
+              threads.searchExecutor(),
               () -> progress(gate, ++done[0], plannedEpisodes));
       for (TransientRun run : oracle.runs()) {
         if (!(run.energyBalanceError()
@@ -186,8 +186,11 @@ public class AgentEvaluationRunner implements JobRunner {
         warnings.add(
             String.format(
                 "the hourly oracle found no safe pair on %d of %d held-out episodes; those run"
-                    + " at %.1f °C and count in its KPIs",
-                unsafe, seeds.length, AgentEvaluation.BASELINE_LOW_C));
+                    + " at %.1f °C with the default %.1f K rise target and count in its KPIs",
+                unsafe,
+                seeds.length,
+                AgentEvaluation.BASELINE_LOW_C,
+                io.factorytwin.simulation.transients.BaselinePolicy.DEFAULT_RISE_TARGET_K));
       }
     }
     if (!outcome.baseline().safeFound()) {

@@ -162,18 +162,21 @@ public class PlantEmulationRunner implements JobRunner {
     Instant start = requestedStart.plusMillis(Math.round(resumed * 1000));
     if (resumed > 0) {
       Log.infof(
-          "%s runs again (attempt %d) and resumes at %s, after the twin's clock",
-          context.job().getName(), context.job().getAttemptCount(), start);
+          "%s runs again (attempt %d) and resumes at %s, after the twin's clock %s",
+          context.job().getName(),
+          context.job().getAttemptCount(),
+          start,
+          Instant.ofEpochSecond(
+              current.getFacilityTime().getSeconds(), current.getFacilityTime().getNanos()));
       warnings.add(
           String.format(
-              "attempt %d resumed at %s, %.0f s after start_time, where the twin's clock stood;"
-                  + " the plant restarted from the steady state of the twin's setpoints, and the"
-                  + " KPIs cover only this attempt",
-              context.job().getAttemptCount(), start, resumed));
+              "attempt %d resumed at %s, the first sample time after the twin's clock; the plant"
+                  + " restarted from the steady state of the twin's setpoints, and the KPIs cover"
+                  + " only this attempt",
+              context.job().getAttemptCount(), start));
       if (!open) {
-        double remaining =
-            Math.floor((duration - resumed) / steps.loopSeconds()) * steps.loopSeconds();
-        if (remaining < interval) {
+        double rest = resumedDurationSeconds(duration, resumed, steps.loopSeconds());
+        if (rest < 0) {
           warnings.add("the twin already had every sample up to the end of the duration");
           return JobOutcome.succeeded(
               JobResult.newBuilder()
@@ -183,7 +186,7 @@ public class PlantEmulationRunner implements JobRunner {
                   .build(),
               List.of());
         }
-        duration = remaining;
+        duration = rest;
       }
     }
     TransientEngine.Weather weather = weather(spec, model, start, duration, warnings);
@@ -364,6 +367,20 @@ public class PlantEmulationRunner implements JobRunner {
     }
     double behind = java.time.Duration.between(start, clock).toNanos() / 1e9;
     return (Math.floor(behind / intervalSeconds + 1e-9) + 1) * intervalSeconds;
+  }
+
+  /**
+   * Returns the duration left to a job that resumes {@code resumed} s after its start, in s and
+   * whole loop steps, at least one step; or -1 when the resume point lies past the end, so that
+   * nothing is owed. A resume exactly at the end still owes the sample there, because a run always
+   * sends one at its start.
+   */
+  static double resumedDurationSeconds(double duration, double resumed, double loopSeconds) {
+    if (resumed > duration + 1e-9) {
+      return -1;
+    }
+    double remaining = Math.floor((duration - resumed) / loopSeconds + 1e-9) * loopSeconds;
+    return Math.max(loopSeconds, remaining);
   }
 
   /**

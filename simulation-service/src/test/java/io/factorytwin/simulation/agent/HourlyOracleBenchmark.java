@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
  * <p>The fair baseline is found as AGENT_EVALUATION finds it, on the training seeds. Then, for each
  * held-out episode, {@link BaselineSearch} runs on that one episode with the whole budget: the safe
  * pair with the least energy on it. The sum over the episodes is what an hour-by-hour schedule of
- * the two setpoints with perfect foresight would use. It bounds any policy whose advantage is
- * adapting to the hour's load and weather. It does not bound a policy that acts within the hour, on
- * job starts and checkpoints. The look-ahead experiment in docs/benchmarks.md found that worth
- * nothing in this model.
+ * the two setpoints with perfect foresight would use. It estimates the most that a policy can save
+ * by adapting to the hour's load and weather. It is not a bound: the search can miss a cheaper
+ * pair, and a policy that acts within the hour, on job starts and checkpoints, is outside it. The
+ * look-ahead experiment in docs/benchmarks.md found acting within the hour worth nothing in this
+ * model.
  *
  * <p>System properties as in {@link AgentTrainingBenchmark}: {@code bench.weather}, {@code
  * bench.workload}, {@code bench.start-hour}, {@code bench.hours}, {@code bench.window-hours},

@@ -40,6 +40,16 @@ class EmulationResumeTest {
   }
 
   @Test
+  void resumedDuration_owesTheSampleAtTheEnd() {
+    // 120 s job, 10 s samples, 1 s loop steps: a resume at 70 s leaves 50 s, one at 120 s still
+    // sends the sample at the end, and one past the end owes nothing.
+    assertThat(PlantEmulationRunner.resumedDurationSeconds(120, 70, 1)).isEqualTo(50.0);
+    assertThat(PlantEmulationRunner.resumedDurationSeconds(120, 120, 1)).isEqualTo(1.0);
+    assertThat(PlantEmulationRunner.resumedDurationSeconds(125, 120, 1)).isEqualTo(5.0);
+    assertThat(PlantEmulationRunner.resumedDurationSeconds(120, 130, 1)).isNegative();
+  }
+
+  @Test
   void retry_noClockAhead_startsAtStart() {
     assertThat(
             PlantEmulationRunner.resumeOffsetSeconds(2, clockAt(START.minusSeconds(1)), START, 10))
