@@ -112,8 +112,8 @@ public final class AgentEvaluation {
    *
    * @param executor the threads, each running one whole search; null runs everything on the calling
    *     thread
-   * @param afterEachEpisode called on the calling thread once per episode run, passed on every 200
-   *     ms; it may throw to stop, which ends every search when its current run ends
+   * @param afterEachEpisode called on the calling thread once per episode run, in batches every 200
+   *     ms. It may throw to stop, and then each search ends when its current run ends.
    */
   public static Oracle hourlyOracle(
       Episodes heldOut,

@@ -279,18 +279,7 @@ class PlantEmulationGrpcTest {
             .setPlantEmulation(
                 spec(20, 10_000).setStartTime(timestamp(start)).setDuration(seconds(120)))
             .build();
-    Instant now = Instant.now();
-    JobFixtures.execute(
-        dataSource,
-        "INSERT INTO job (id, display_name, kind, state, spec, creator, request_hash, version,"
-            + " attempt_count, lease_owner, lease_expiry, cancel_requested, create_time,"
-            + " update_time, start_time) VALUES ('orphan-emulation', '', 'KIND_PLANT_EMULATION',"
-            + " 'RUNNING', ?, 'planner', 'none', 2, 1, 'dead-worker', ?, FALSE, ?, ?, ?)",
-        orphan.toByteArray(),
-        java.sql.Timestamp.from(now.plusSeconds(1)),
-        java.sql.Timestamp.from(now),
-        java.sql.Timestamp.from(now),
-        java.sql.Timestamp.from(now));
+    JobFixtures.insertOrphan(dataSource, "orphan-emulation", orphan);
 
     Job ended = await("jobs/orphan-emulation", PlantEmulationGrpcTest::terminal, 60_000);
 

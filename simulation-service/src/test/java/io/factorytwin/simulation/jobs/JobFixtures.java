@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 
 /** Jobs and database reads that the job tests share. */
 public final class JobFixtures {
@@ -43,6 +44,35 @@ public final class JobFixtures {
     } catch (SQLException e) {
       throw new AssertionError(sql + " failed", e);
     }
+  }
+
+  /**
+   * Inserts a job that a dead worker claimed: RUNNING on its first attempt under an owner that no
+   * longer renews, with a lease that ends one second from now. A live worker claims it after that.
+   */
+  public static void insertOrphan(AgroalDataSource dataSource, String id, Job job) {
+    Instant now = Instant.now();
+    execute(
+        dataSource,
+        "INSERT INTO job (id, display_name, kind, state, spec, creator, request_hash, version,"
+            + " attempt_count, lease_owner, lease_expiry, cancel_requested, create_time,"
+            + " update_time, start_time) VALUES (?, '', ?, 'RUNNING', ?, 'planner', 'none', 2, 1,"
+            + " 'dead-worker', ?, FALSE, ?, ?, ?)",
+        id,
+        kind(job).name(),
+        job.toByteArray(),
+        java.sql.Timestamp.from(now.plusSeconds(1)),
+        java.sql.Timestamp.from(now),
+        java.sql.Timestamp.from(now),
+        java.sql.Timestamp.from(now));
+  }
+
+  private static Job.Kind kind(Job job) {
+    return switch (job.getSpecCase()) {
+      case TRANSIENT -> Job.Kind.KIND_TRANSIENT;
+      case PLANT_EMULATION -> Job.Kind.KIND_PLANT_EMULATION;
+      default -> throw new IllegalArgumentException("no orphan fixture for " + job.getSpecCase());
+    };
   }
 
   /** Runs one statement with its parameters; fails the test when it fails. */

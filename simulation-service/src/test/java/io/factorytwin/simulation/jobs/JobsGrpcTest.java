@@ -724,18 +724,7 @@ class JobsGrpcTest {
     // A worker claimed the job and died: the row is RUNNING under an owner that no longer renews,
     // and its lease ends 1 s from now.
     Job spec = transientJob(91, 2);
-    Instant now = Instant.now();
-    JobFixtures.execute(
-        dataSource,
-        "INSERT INTO job (id, display_name, kind, state, spec, creator, request_hash, version,"
-            + " attempt_count, lease_owner, lease_expiry, cancel_requested, create_time,"
-            + " update_time, start_time) VALUES ('orphan', '', 'KIND_TRANSIENT', 'RUNNING', ?,"
-            + " 'planner', 'none', 2, 1, 'dead-worker', ?, FALSE, ?, ?, ?)",
-        spec.toByteArray(),
-        java.sql.Timestamp.from(now.plusSeconds(1)),
-        java.sql.Timestamp.from(now),
-        java.sql.Timestamp.from(now),
-        java.sql.Timestamp.from(now));
+    JobFixtures.insertOrphan(dataSource, "orphan", spec);
 
     Thread.sleep(500);
     assertThat(runner.starts("jobs/orphan")).as("claimed before its lease expired").isZero();
